@@ -1,0 +1,23 @@
+package ackline.evidence;
+
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Keeps evidence (留痕) unaltered: stores a body once with its SHA-256 and never overwrites or deletes it.
+ *
+ * <p>Implementations must take part in the caller's database transaction when they record metadata, so
+ * that a reply and its evidence are written together or not at all.
+ */
+public interface EvidenceStore {
+
+	/** Stores the body and its metadata; returns what was stored, with the computed SHA-256. */
+	StoredEvidence store(NewEvidence evidence);
+
+	/** Metadata of one piece of evidence. */
+	Optional<StoredEvidence> find(UUID id);
+
+	/** The unaltered body, re-hashed against the stored SHA-256 before it is returned. */
+	byte[] read(UUID id);
+
+}
