@@ -1,5 +1,6 @@
 package ackline.evidence;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -16,6 +17,9 @@ public interface EvidenceStore {
 
 	/** Metadata of one piece of evidence. */
 	Optional<StoredEvidence> find(UUID id);
+
+	/** Metadata of every piece of evidence linked to a notice, oldest first. */
+	List<StoredEvidence> forNotice(UUID noticeId);
 
 	/** The unaltered body, re-hashed against the stored SHA-256 before it is returned. */
 	byte[] read(UUID id);

@@ -9,6 +9,12 @@ import java.util.Optional;
  */
 public interface SmsGateway {
 
+	/** Short name of the provider, kept on each attempt ({@code twilio}). */
+	String provider();
+
+	/** The number (or sender id) messages go out from; rate limits apply per sender. */
+	String sender();
+
 	/** Hands the message to the provider. @throws SmsSendException with the provider's error code */
 	SmsAccepted send(OutgoingSms sms);
 

@@ -1,0 +1,8 @@
+package ackline.notice;
+
+/** How a client acknowledged a notice. */
+public enum AckChannel {
+
+	SMS, EMAIL, LINK, IVR
+
+}

@@ -1,0 +1,153 @@
+package ackline.notice;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** The notice hub's SQL for attempts, statuses and history, shared by its workers and handlers. */
+class NoticeStore {
+
+	private final JdbcClient jdbc;
+
+	private final ApplicationEventPublisher events;
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	NoticeStore(JdbcClient jdbc, ApplicationEventPublisher events) {
+		this.jdbc = jdbc;
+		this.events = events;
+	}
+
+	/** Claims due attempts for this worker; only rows still waiting are claimed, so a duplicate queue entry is a no-op. */
+	List<Claimed> claim(List<Long> ids, String worker, Instant now) {
+		if (ids.isEmpty()) {
+			return List.of();
+		}
+		Timestamp ts = Timestamp.from(now);
+		return jdbc.sql("""
+				update notice_attempt a
+				set status = 'SENDING', status_rank = 1, claimed_at = ?, claimed_by = ?, tries = a.tries + 1, updated_at = ?
+				from notice n
+				where n.id = a.notice_id and a.id = any(?) and a.status in ('PENDING', 'RETRYING')
+				  and a.next_attempt_at <= ?
+				returning a.id, a.notice_id, n.client_id, a.channel, a.destination, a.subject, a.body, a.html_body, a.tries""")
+			.params(ts, worker, ts, ids.toArray(Long[]::new), ts)
+			.query((rs, n) -> new Claimed(rs.getLong("id"), rs.getObject("notice_id", UUID.class),
+					rs.getString("client_id"), Channel.valueOf(rs.getString("channel")), rs.getString("destination"),
+					rs.getString("subject"), rs.getString("body"), rs.getString("html_body"), rs.getInt("tries")))
+			.list();
+	}
+
+	/** The provider took the message. Never lowers a status a fast delivery report may already have raised. */
+	void accepted(Claimed attempt, String provider, String providerId, AttemptStatus status, UUID evidenceId,
+			Instant now) {
+		Timestamp ts = Timestamp.from(now);
+		jdbc.sql("""
+				update notice_attempt
+				set provider = ?, provider_id = ?, accepted_at = ?, send_evidence_id = ?, updated_at = ?,
+				    status = case when status_rank < ? then ? else status end,
+				    status_rank = greatest(status_rank, ?),
+				    sent_at = case when ? = 'SENT' then coalesce(sent_at, ?) else sent_at end,
+				    error_code = null, error_message = null
+				where id = ?""")
+			.params(provider, providerId, ts, evidenceId, ts, status.rank(), status.name(), status.rank(), status.name(),
+					ts, attempt.id())
+			.update();
+		event(attempt.noticeId(), now, "HANDED_TO_PROVIDER", Map.of("channel", attempt.channel().name(), "provider",
+				provider, "providerId", providerId, "try", attempt.tries()));
+		refreshStatus(attempt.noticeId(), now);
+	}
+
+	void retry(Claimed attempt, String code, String message, Instant next, Instant now) {
+		jdbc.sql("""
+				update notice_attempt
+				set status = 'RETRYING', status_rank = 0, next_attempt_at = ?, enqueued_at = null, claimed_at = null,
+				    error_code = ?, error_message = ?, updated_at = ?
+				where id = ? and status = 'SENDING'""")
+			.params(Timestamp.from(next), code, message, Timestamp.from(now), attempt.id())
+			.update();
+		event(attempt.noticeId(), now, "RETRY_SCHEDULED", detail("channel", attempt.channel().name(), "try",
+				attempt.tries(), "errorCode", code, "error", message, "nextAttemptAt", next.toString()));
+	}
+
+	void failed(Claimed attempt, String code, String message, Instant now) {
+		Timestamp ts = Timestamp.from(now);
+		jdbc.sql("""
+				update notice_attempt
+				set status = 'FAILED', status_rank = 4, claimed_at = null, error_code = ?, error_message = ?,
+				    final_at = ?, updated_at = ?
+				where id = ? and status = 'SENDING'""")
+			.params(code, message, ts, ts, attempt.id())
+			.update();
+		event(attempt.noticeId(), now, "ATTEMPT_FAILED", detail("channel", attempt.channel().name(), "try",
+				attempt.tries(), "errorCode", code, "error", message));
+		refreshStatus(attempt.noticeId(), now);
+	}
+
+	/**
+	 * Derives the notice's status from its attempts; ACKNOWLEDGED and EXPIRED are set elsewhere and kept.
+	 * Records the change in the history and publishes it.
+	 */
+	Optional<NoticeStatus> refreshStatus(UUID noticeId, Instant now) {
+		Optional<Map<String, Object>> changed = jdbc.sql("""
+				with derived as (
+				    select case
+				        when bool_or(status = 'DELIVERED') then 'DELIVERED'
+				        when bool_or(status in ('QUEUED', 'SENT')) then 'SENT'
+				        when bool_and(status in ('FAILED', 'UNDELIVERED', 'SKIPPED')) then 'FAILED'
+				        else 'PENDING' end as status
+				    from notice_attempt where notice_id = ?),
+				old as (select status, client_id from notice where id = ? for update)
+				update notice n set status = d.status, updated_at = ?
+				from derived d, old o
+				where n.id = ? and n.status not in ('ACKNOWLEDGED', 'EXPIRED') and n.status <> d.status
+				returning o.status as old_status, n.status as new_status, n.client_id""")
+			.params(noticeId, noticeId, Timestamp.from(now), noticeId)
+			.query()
+			.listOfRows()
+			.stream()
+			.findFirst();
+		return changed.map(row -> {
+			NoticeStatus from = NoticeStatus.valueOf((String) row.get("old_status"));
+			NoticeStatus to = NoticeStatus.valueOf((String) row.get("new_status"));
+			event(noticeId, now, "STATUS_CHANGED", Map.of("from", from.name(), "to", to.name()));
+			events.publishEvent(new NoticeEvents.NoticeStatusChanged(noticeId, (String) row.get("client_id"), from, to, now));
+			return to;
+		});
+	}
+
+	void event(UUID noticeId, Instant at, String kind, Map<String, ?> detail) {
+		jdbc.sql("insert into notice_event (notice_id, at, kind, detail) values (?, ?, ?, ?::jsonb)")
+			.params(noticeId, Timestamp.from(at), kind, json.writeValueAsString(detail))
+			.update();
+	}
+
+	/** A map that, unlike {@link Map#of}, accepts null values (an error code may be absent). */
+	static Map<String, Object> detail(Object... keysAndValues) {
+		Map<String, Object> map = new java.util.LinkedHashMap<>();
+		for (int i = 0; i < keysAndValues.length; i += 2) {
+			if (keysAndValues[i + 1] != null) {
+				map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+			}
+		}
+		return map;
+	}
+
+	String toJson(Object value) {
+		return json.writeValueAsString(value);
+	}
+
+	/** An attempt this worker now owns. */
+	record Claimed(long id, UUID noticeId, String clientId, Channel channel, String destination, String subject,
+			String body, String htmlBody, int tries) {
+	}
+
+}
