@@ -1,0 +1,71 @@
+package ackline.redis;
+
+import java.net.URI;
+
+import ackline.notice.SmsSettings;
+import ackline.queue.RedisWorkQueue;
+import ackline.queue.WorkQueue;
+import ackline.ratelimit.RedisRateLimiter;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires Redis through Jedis: one pooled client, the work queue and the SMS rate limiter on it. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(RedisSettings.class)
+class RedisConfiguration {
+
+	@Bean(destroyMethod = "close")
+	UnifiedJedis jedis(RedisSettings settings) {
+		URI uri = URI.create(settings.url());
+		GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
+		pool.setMaxTotal(settings.poolSize());
+		pool.setMaxIdle(settings.poolSize());
+		pool.setMinIdle(2);
+		pool.setTestWhileIdle(true);
+		DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+			.socketTimeoutMillis((int) settings.timeout().toMillis())
+			.connectionTimeoutMillis((int) settings.timeout().toMillis())
+			.ssl("rediss".equals(uri.getScheme()));
+		if (uri.getUserInfo() != null) {
+			String[] user = uri.getUserInfo().split(":", 2);
+			if (user.length == 2) {
+				if (!user[0].isEmpty()) {
+					config.user(user[0]);
+				}
+				config.password(user[1]);
+			}
+			else {
+				config.password(user[0]);
+			}
+		}
+		String path = uri.getPath();
+		if (path != null && path.length() > 1) {
+			config.database(Integer.parseInt(path.substring(1)));
+		}
+		return new JedisPooled(new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort()), config.build(), pool);
+	}
+
+	@Bean
+	WorkQueue workQueue(UnifiedJedis jedis, RedisSettings settings) {
+		return new RedisWorkQueue(jedis, "ackline:q:", settings.reclaimAfter(), 2_000_000);
+	}
+
+	@Bean
+	RedisRateLimiter smsRateLimiter(UnifiedJedis jedis, SmsSettings sms) {
+		return new RedisRateLimiter(jedis, "ackline:rate:sms:", sms.ratePerSecond());
+	}
+
+	@Bean
+	RedisHealthIndicator redisHealthIndicator(UnifiedJedis jedis, WorkQueue queue) {
+		return new RedisHealthIndicator(jedis, queue);
+	}
+
+}

@@ -1,0 +1,112 @@
+package ackline.security;
+
+import java.time.Clock;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.www.BasicAuthenticationEntryPoint;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+
+/**
+ * Who may call what. Webhooks and the acknowledgement link carry their own proof (a provider's
+ * signature, a one-time token) and skip sign-in; everything else needs a user with a role. Scripts use
+ * HTTP Basic; people use the sign-in form, with CSRF protection for their browser session.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+	private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
+
+	private static final String[] READERS = { "SYSTEM", "AGENT", "SUPERVISOR", "AUDITOR", "ADMIN" };
+
+	@Bean
+	PasswordEncoder passwordEncoder() {
+		return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+	}
+
+	@Bean
+	AppUsers appUsers(JdbcClient jdbc, PasswordEncoder passwords, Clock clock) {
+		return new AppUsers(jdbc, passwords, clock);
+	}
+
+	/** Webhooks and the acknowledgement page: no session, no CSRF token, no sign-in; the body stays unread. */
+	@Bean
+	@Order(1)
+	SecurityFilterChain publicEndpoints(HttpSecurity http) throws Exception {
+		http.securityMatcher("/webhooks/**", "/ack/**")
+			.authorizeHttpRequests(auth -> auth.anyRequest().permitAll())
+			.csrf(csrf -> csrf.disable())
+			.requestCache(cache -> cache.disable())
+			.sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+		return http.build();
+	}
+
+	@Bean
+	@Order(2)
+	SecurityFilterChain application(HttpSecurity http) throws Exception {
+		RequestMatcher api = request -> request.getRequestURI().startsWith("/api/");
+		RequestMatcher basicAuth = request -> {
+			String header = request.getHeader("Authorization");
+			return header != null && header.regionMatches(true, 0, "Basic ", 0, 6);
+		};
+		BasicAuthenticationEntryPoint basic = new BasicAuthenticationEntryPoint();
+		basic.setRealmName("Ackline");
+		http.authorizeHttpRequests(auth -> auth
+			.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
+			.requestMatchers("/actuator/**").hasRole("ADMIN")
+			.requestMatchers("/login", "/error", "/favicon.ico", "/css/**", "/js/**").permitAll()
+			.requestMatchers(HttpMethod.POST, "/api/v1/notices", "/api/v1/notices/batch").hasAnyRole("SYSTEM", "ADMIN")
+			.requestMatchers(HttpMethod.GET, "/api/v1/notices", "/api/v1/notices/**").hasAnyRole(READERS)
+			.anyRequest().authenticated())
+			.httpBasic(b -> b.authenticationEntryPoint(basic))
+			.formLogin(Customizer.withDefaults())
+			.exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(basic, api))
+			// A request that signs itself with Basic credentials is a script, not a browser session to forge.
+			.csrf(csrf -> csrf.ignoringRequestMatchers(basicAuth));
+		return http.build();
+	}
+
+	/** The local run's demo users, one per role, each with its name as password. Never in production. */
+	@Bean
+	ApplicationRunner demoUsers(AppUsers users, @Value("${ackline.demo-users:false}") boolean enabled) {
+		return args -> {
+			if (!enabled) {
+				return;
+			}
+			users.save("system", "system", List.of(Role.SYSTEM), "上游系统 / upstream systems");
+			users.save("agent1", "agent1", List.of(Role.AGENT), "坐席一 / Agent 1");
+			users.save("supervisor1", "supervisor1", List.of(Role.SUPERVISOR), "质检主管一 / Supervisor 1");
+			users.save("auditor1", "auditor1", List.of(Role.AUDITOR), "合规审计一 / Auditor 1");
+			users.save("admin", "admin", List.of(Role.ADMIN), "管理员 / Administrator");
+			log.warn("Demo users seeded (system, agent1, supervisor1, auditor1, admin): local run only");
+		};
+	}
+
+	/** A first administrator for a new deployment, from {@code ackline.bootstrap.admin-password}. */
+	@Bean
+	ApplicationRunner bootstrapAdmin(AppUsers users, @Value("${ackline.bootstrap.admin-password:}") String password) {
+		return args -> {
+			if (!password.isBlank() && !users.anyWithRole(Role.ADMIN)) {
+				users.save("admin", password, List.of(Role.ADMIN), "管理员 / Administrator");
+				log.info("Created the first administrator 'admin' from ackline.bootstrap.admin-password");
+			}
+		};
+	}
+
+
+}
