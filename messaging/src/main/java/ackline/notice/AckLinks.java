@@ -55,7 +55,11 @@ public class AckLinks {
 
 	/** What the page shows. */
 	public record LinkView(UUID noticeId, String ref, NoticeType type, String language, String clientName, String text,
-			LinkState state, Instant acknowledgedAt, Instant expiresAt) {
+			LinkState state, Instant acknowledgedAt, Instant expiresAt, boolean acknowledgedNow) {
+
+		LinkView now() {
+			return new LinkView(noticeId, ref, type, language, clientName, text, state, acknowledgedAt, expiresAt, true);
+		}
 	}
 
 	/** The notice behind a token, or empty for a token that never existed. Opening is noted in the history. */
@@ -98,8 +102,9 @@ public class AckLinks {
 						store.toJson(click).getBytes(StandardCharsets.UTF_8),
 						EvidenceLinks.notice((String) row.get("client_id"), id)));
 				jdbc.sql("update notice set ack_token_used_at = ? where id = ?").params(Timestamp.from(now), id).update();
-				acknowledgements.record(id, AckChannel.LINK, "确认已知晓", null, clientIp, truncate(userAgent), stored.id(),
-						now);
+				boolean recorded = acknowledgements.record(id, AckChannel.LINK, "确认已知晓", null, clientIp,
+						truncate(userAgent), stored.id(), now);
+				return recorded ? view(token).map(LinkView::now) : view(token);
 			}
 			return view(token);
 		});
@@ -127,7 +132,7 @@ public class AckLinks {
 				return new LinkView(rs.getObject("id", UUID.class), rs.getString("ref"),
 						NoticeType.valueOf(rs.getString("type")), rs.getString("language"), rs.getString("client_name"),
 						rs.getString("text"), state, acked == null ? null : acked.toInstant(),
-						expires == null ? null : expires.toInstant());
+						expires == null ? null : expires.toInstant(), false);
 			})
 			.optional();
 	}

@@ -38,10 +38,10 @@ class NoticeConfiguration {
 	}
 
 	@Bean
-	NoticeIntake noticeIntake(JdbcClient jdbc, JdbcTemplate jdbcTemplate, TransactionTemplate tx, WorkQueue queue,
-			NoticeTemplates templates, NoticeSettings settings, PublicAddress publicAddress, PhoneNumbers phones,
-			Clock clock, MeterRegistry meters) {
-		return new NoticeIntake(jdbc, jdbcTemplate, tx, queue, templates, settings, publicAddress, phones, clock, meters);
+	NoticeIntake noticeIntake(JdbcClient jdbc, JdbcTemplate jdbcTemplate, TransactionTemplate tx, NoticeStore store,
+			WorkQueue queue, NoticeTemplates templates, NoticeSettings settings, PublicAddress publicAddress,
+			PhoneNumbers phones, Clock clock, MeterRegistry meters) {
+		return new NoticeIntake(jdbc, jdbcTemplate, tx, store, queue, templates, settings, publicAddress, phones, clock, meters);
 	}
 
 	@Bean

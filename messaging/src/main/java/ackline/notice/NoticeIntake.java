@@ -80,12 +80,15 @@ public class NoticeIntake {
 
 	private final Counter accepted;
 
-	NoticeIntake(JdbcClient jdbc, JdbcTemplate jdbcTemplate, TransactionTemplate tx, WorkQueue queue,
+	private final NoticeStore store;
+
+	NoticeIntake(JdbcClient jdbc, JdbcTemplate jdbcTemplate, TransactionTemplate tx, NoticeStore store, WorkQueue queue,
 			NoticeTemplates templates, NoticeSettings settings, PublicAddress publicAddress, PhoneNumbers phones,
 			Clock clock, MeterRegistry meters) {
 		this.jdbc = jdbc;
 		this.jdbcTemplate = jdbcTemplate;
 		this.tx = tx;
+		this.store = store;
 		this.queue = queue;
 		this.templates = templates;
 		this.settings = settings;
@@ -361,6 +364,7 @@ public class NoticeIntake {
 				}
 			});
 			List<Result> out = new ArrayList<>();
+			List<UUID> withSkipped = new ArrayList<>();
 			List<Object[]> attempts = new ArrayList<>();
 			List<Object[]> events = new ArrayList<>();
 			for (int i = 0; i < items.size(); i++) {
@@ -373,6 +377,9 @@ public class NoticeIntake {
 				for (Map.Entry<Channel, Rendered> e : item.rendered.entrySet()) {
 					Rendered rd = e.getValue();
 					boolean skip = !regulatory && optedOut.contains(rd.destination());
+					if (skip) {
+						withSkipped.add(item.id);
+					}
 					AttemptStatus st = skip ? AttemptStatus.SKIPPED : AttemptStatus.PENDING;
 					attempts.add(new Object[] { item.id, e.getKey().name(), rd.destination(), st.name(), st.rank(), ts,
 							skip ? null : ts, rd.subject(), rd.body(),
@@ -394,6 +401,7 @@ public class NoticeIntake {
 					values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", attempts);
 			jdbcTemplate.batchUpdate("insert into notice_event (notice_id, at, kind, detail) values (?, ?, ?, ?::jsonb)",
 					events);
+			withSkipped.stream().distinct().forEach(id -> store.refreshStatus(id, now));
 			return out;
 		});
 		List<UUID> created = new ArrayList<>();

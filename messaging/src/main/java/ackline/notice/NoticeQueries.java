@@ -73,10 +73,7 @@ public class NoticeQueries {
 				select * from inbound_message where matched_notice_id = ? or ? = any(candidate_notice_ids)
 				order by received_at""")
 			.params(id, id)
-			.query((rs, n) -> new Reply(rs.getObject("id", UUID.class), rs.getString("channel"), rs.getString("sender"),
-					rs.getString("reply_text"), rs.getString("classification"), rs.getString("match_method"),
-					Arrays.asList((UUID[]) rs.getArray("candidate_notice_ids").getArray()),
-					rs.getBoolean("needs_attention"), time(rs, "received_at"), rs.getObject("evidence_id", UUID.class)))
+			.query(this::reply)
 			.list();
 		List<Event> history = jdbc.sql("select at, kind, detail::text as detail from notice_event where notice_id = ? order by id")
 			.param(id)
@@ -133,6 +130,37 @@ public class NoticeQueries {
 		return ts == null ? null : ts.toInstant().atZone(SHANGHAI).toOffsetDateTime();
 	}
 
+	/** Replies, newest first: those waiting for an agent, or all from one sender. */
+	public List<Reply> replies(Boolean needsAttention, String channel, String from, int page, int size) {
+		StringBuilder where = new StringBuilder(" where true");
+		List<Object> params = new ArrayList<>();
+		if (needsAttention != null) {
+			where.append(needsAttention ? " and needs_attention and handled_at is null" : " and not needs_attention");
+		}
+		if (channel != null && !channel.isBlank()) {
+			where.append(" and channel = ?");
+			params.add(channel.toUpperCase(java.util.Locale.ROOT));
+		}
+		if (from != null && !from.isBlank()) {
+			where.append(" and sender = ?");
+			params.add(from);
+		}
+		params.add(size);
+		params.add((long) page * size);
+		return jdbc.sql("select * from inbound_message" + where + " order by received_at desc limit ? offset ?")
+			.params(params)
+			.query(this::reply)
+			.list();
+	}
+
+	private Reply reply(ResultSet rs, int n) throws SQLException {
+		return new Reply(rs.getObject("id", UUID.class), rs.getString("channel"), rs.getString("sender"),
+				rs.getString("reply_text"), rs.getString("classification"), rs.getString("match_method"),
+				rs.getObject("matched_notice_id", UUID.class),
+				Arrays.asList((UUID[]) rs.getArray("candidate_notice_ids").getArray()), rs.getBoolean("needs_attention"),
+				time(rs, "received_at"), rs.getObject("evidence_id", UUID.class));
+	}
+
 	public Optional<UUID> idOf(String ref) {
 		return jdbc.sql("select id from notice where ref = ?").param(ref).query(UUID.class).optional();
 	}
@@ -163,7 +191,7 @@ public class NoticeQueries {
 
 	/** A reply linked to the notice, acknowledgement or not. */
 	public record Reply(UUID id, String channel, String from, String text, String classification, String matchMethod,
-			List<UUID> openNoticesAtReceipt, boolean needsAttention, OffsetDateTime receivedAt, UUID evidenceId) {
+			UUID noticeId, List<UUID> openNoticesAtReceipt, boolean needsAttention, OffsetDateTime receivedAt, UUID evidenceId) {
 	}
 
 	/** One entry of the history. */

@@ -56,16 +56,16 @@ class AckPageController {
 	@GetMapping(path = "/ack/{token}", produces = MediaType.TEXT_HTML_VALUE)
 	ResponseEntity<String> show(@PathVariable String token, @RequestParam(required = false) String lang,
 			HttpServletRequest request) {
-		return render(links.open(token, request.getRemoteAddr(), request.getHeader("User-Agent")), token, lang, false);
+		return render(links.open(token, request.getRemoteAddr(), request.getHeader("User-Agent")), token, lang);
 	}
 
 	@PostMapping(path = "/ack/{token}", produces = MediaType.TEXT_HTML_VALUE)
 	ResponseEntity<String> confirm(@PathVariable String token, @RequestParam(required = false) String lang,
 			HttpServletRequest request) {
-		return render(links.confirm(token, request.getRemoteAddr(), request.getHeader("User-Agent")), token, lang, true);
+		return render(links.confirm(token, request.getRemoteAddr(), request.getHeader("User-Agent")), token, lang);
 	}
 
-	private ResponseEntity<String> render(Optional<AckLinks.LinkView> view, String token, String lang, boolean posted) {
+	private ResponseEntity<String> render(Optional<AckLinks.LinkView> view, String token, String lang) {
 		String language = lang != null ? lang : view.map(AckLinks.LinkView::language).orElse("zh-CN");
 		boolean english = language.toLowerCase(Locale.ROOT).startsWith("en");
 		ResourceBundle texts = ResourceBundle.getBundle("i18n/ack", english ? Locale.ENGLISH : Locale.SIMPLIFIED_CHINESE);
@@ -89,7 +89,7 @@ class AckPageController {
 			model.put("text", v.text());
 			switch (v.state()) {
 				case OPEN -> model.put("open", true);
-				case ACKNOWLEDGED -> model.put("message", (posted ? texts.getString("done") : texts.getString("already"))
+				case ACKNOWLEDGED -> model.put("message", (v.acknowledgedNow() ? texts.getString("done") : texts.getString("already"))
 						+ " " + TIME.format(v.acknowledgedAt().atZone(SHANGHAI)));
 				case USED -> model.put("message", texts.getString("used"));
 				case EXPIRED -> {

@@ -8,6 +8,7 @@ import ackline.notice.IdempotencyConflict;
 import ackline.notice.NoticeNotFound;
 import ackline.notice.NoticeRejected;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.InvalidFormatException;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -88,8 +89,10 @@ class ApiProblems extends ResponseEntityExceptionHandler {
 				}
 			}
 			field = path.isEmpty() ? null : path.toString();
-			detail = field == null ? detail + ": " + jackson.getOriginalMessage()
-					: field + ": " + firstLine(jackson.getOriginalMessage());
+			String what = jackson instanceof InvalidFormatException invalid
+					? "'" + invalid.getValue() + "' is not a valid " + describe(invalid.getTargetType())
+					: firstLine(jackson.getOriginalMessage());
+			detail = field == null ? detail + ": " + what : field + ": " + what;
 		}
 		else if (ex.getMessage() != null && ex.getMessage().contains("Required request body is missing")) {
 			detail = "A JSON request body is required";
@@ -99,6 +102,19 @@ class ApiProblems extends ResponseEntityExceptionHandler {
 		problem.setTitle("Unreadable request body");
 		problem.setProperty("field", field);
 		return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, request);
+	}
+
+	private static String describe(Class<?> type) {
+		if (type == null) {
+			return "value";
+		}
+		if (java.time.temporal.Temporal.class.isAssignableFrom(type)) {
+			return "date-time with offset, e.g. 2026-11-24T15:00:00+08:00";
+		}
+		if (Boolean.class == type || boolean.class == type) {
+			return "boolean (true or false)";
+		}
+		return type.getSimpleName();
 	}
 
 	private static String firstLine(String s) {

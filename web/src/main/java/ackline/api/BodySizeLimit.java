@@ -1,6 +1,8 @@
 package ackline.api;
 
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -64,9 +66,17 @@ class BodySizeLimit extends OncePerRequestFilter {
 
 	private void refuse(HttpServletResponse response, long limit) throws IOException {
 		ProblemDetail problem = ApiProblems.tooLarge(limit);
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("type", problem.getType().toString());
+		body.put("title", problem.getTitle());
+		body.put("status", problem.getStatus());
+		body.put("detail", problem.getDetail());
+		if (problem.getProperties() != null) {
+			body.putAll(problem.getProperties());
+		}
 		response.setStatus(problem.getStatus());
 		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-		response.getOutputStream().write(json.writeValueAsBytes(problem));
+		response.getOutputStream().write(json.writeValueAsBytes(body));
 	}
 
 	private static final class LimitedRequest extends HttpServletRequestWrapper {

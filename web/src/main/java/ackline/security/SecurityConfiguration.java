@@ -60,9 +60,12 @@ class SecurityConfiguration {
 	@Order(2)
 	SecurityFilterChain application(HttpSecurity http) throws Exception {
 		RequestMatcher api = request -> request.getRequestURI().startsWith("/api/");
-		RequestMatcher basicAuth = request -> {
+		// CSRF rides on a browser's session cookie: a request that signs itself with Basic credentials, or
+		// carries no session at all, is a script and has nothing to forge (and gets 401, not 403, when unsigned).
+		RequestMatcher script = request -> {
 			String header = request.getHeader("Authorization");
-			return header != null && header.regionMatches(true, 0, "Basic ", 0, 6);
+			boolean basic = header != null && header.regionMatches(true, 0, "Basic ", 0, 6);
+			return basic || request.getRequestedSessionId() == null;
 		};
 		BasicAuthenticationEntryPoint basic = new BasicAuthenticationEntryPoint();
 		basic.setRealmName("Ackline");
@@ -72,12 +75,12 @@ class SecurityConfiguration {
 			.requestMatchers("/login", "/error", "/favicon.ico", "/css/**", "/js/**").permitAll()
 			.requestMatchers(HttpMethod.POST, "/api/v1/notices", "/api/v1/notices/batch").hasAnyRole("SYSTEM", "ADMIN")
 			.requestMatchers(HttpMethod.GET, "/api/v1/notices", "/api/v1/notices/**").hasAnyRole(READERS)
+			.requestMatchers(HttpMethod.GET, "/api/v1/replies").hasAnyRole("AGENT", "SUPERVISOR", "AUDITOR", "ADMIN")
 			.anyRequest().authenticated())
 			.httpBasic(b -> b.authenticationEntryPoint(basic))
 			.formLogin(Customizer.withDefaults())
 			.exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(basic, api))
-			// A request that signs itself with Basic credentials is a script, not a browser session to forge.
-			.csrf(csrf -> csrf.ignoringRequestMatchers(basicAuth));
+			.csrf(csrf -> csrf.ignoringRequestMatchers(script));
 		return http.build();
 	}
 
