@@ -36,7 +36,10 @@ class TwilioConfiguration {
 	@Bean
 	@ConditionalOnExpression("!'${ackline.twilio.account-sid:}'.isBlank()")
 	TwilioSmsGateway twilioSmsGateway(TwilioSettings settings) {
+		// No automatic retries in the HTTP client (it would resend on 429 and 503): a resent POST is a second
+		// SMS, so retries are Ackline's own, durable and counted.
 		HttpClientBuilder http = HttpClientBuilder.create()
+			.disableAutomaticRetries()
 			.setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
 				.setMaxConnTotal(settings.maxConnections())
 				.setMaxConnPerRoute(settings.maxConnections())
