@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RedisWorkQueueIntegrationTests {
 
 	private final JedisPooled redis = new JedisPooled(
-			java.net.URI.create(System.getenv().getOrDefault("ACKLINE_TEST_REDIS_URL", "redis://127.0.0.1:6379")));
+			java.net.URI.create(ackline.testing.TestRedis.url()));
 
 	private final String prefix = "test:" + UUID.randomUUID() + ":";
 

@@ -12,8 +12,7 @@ class RedisRateLimiterIntegrationTests {
 
 	@Test
 	void twoNodesShareOneBucketPerSender() {
-		try (JedisPooled redis = new JedisPooled(java.net.URI.create(
-				System.getenv().getOrDefault("ACKLINE_TEST_REDIS_URL", "redis://127.0.0.1:6379")))) {
+		try (JedisPooled redis = new JedisPooled(java.net.URI.create(ackline.testing.TestRedis.url()))) {
 			String prefix = "test:rate:" + UUID.randomUUID() + ":";
 			RedisRateLimiter nodeA = new RedisRateLimiter(redis, prefix, 5);
 			RedisRateLimiter nodeB = new RedisRateLimiter(redis, prefix, 5);

@@ -1,24 +1,28 @@
 package ackline.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
 /**
- * The machine's PostgreSQL and Redis, as CI provides them (README). Each test class gets a database of
- * its own, so classes never see each other's rows.
+ * PostgreSQL and Redis for tests: the machine's, as CI provides them (127.0.0.1:5432 with trust auth for
+ * {@code postgres}, 127.0.0.1:6379; override with {@code ACKLINE_TEST_PG_*} and {@code ACKLINE_TEST_REDIS_URL}),
+ * else embedded ones started once per test JVM, so the suite runs where only a JDK is. Each test class
+ * gets a database of its own, so classes never see each other's rows.
  */
 public final class TestServices {
 
-	public static final String PG_HOST = env("ACKLINE_TEST_PG_HOST", "127.0.0.1");
-
-	public static final String PG_PORT = env("ACKLINE_TEST_PG_PORT", "5432");
-
 	public static final String PG_USER = env("ACKLINE_TEST_PG_USER", "postgres");
 
-	public static final String REDIS_URL = env("ACKLINE_TEST_REDIS_URL", "redis://127.0.0.1:6379");
+	public static final String REDIS_URL = TestRedis.url();
+
+	private static String server;
 
 	private TestServices() {
 	}
@@ -26,19 +30,42 @@ public final class TestServices {
 	/** Creates an empty database and returns its JDBC URL. */
 	public static String newDatabase() {
 		String name = "ackline_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-		try (Connection c = DriverManager.getConnection(url("test"), PG_USER, "");
+		try (Connection c = DriverManager.getConnection(server() + "postgres", PG_USER, "");
 				Statement s = c.createStatement()) {
 			s.execute("create database " + name);
 		}
 		catch (SQLException ex) {
-			throw new IllegalStateException("PostgreSQL must run on " + PG_HOST + ":" + PG_PORT
-					+ " with trust auth for user " + PG_USER + " (see README): " + ex.getMessage(), ex);
+			throw new IllegalStateException("Could not create a test database on " + server() + ": " + ex.getMessage(), ex);
 		}
-		return url(name);
+		return server() + name;
 	}
 
-	public static String url(String database) {
-		return "jdbc:postgresql://" + PG_HOST + ":" + PG_PORT + "/" + database;
+	private static synchronized String server() {
+		if (server == null) {
+			String host = env("ACKLINE_TEST_PG_HOST", "127.0.0.1");
+			int port = Integer.parseInt(env("ACKLINE_TEST_PG_PORT", "5432"));
+			if (TestRedis.reachable(host, port)) {
+				server = "jdbc:postgresql://" + host + ":" + port + "/";
+			}
+			else {
+				server = startEmbedded();
+			}
+		}
+		return server;
+	}
+
+	private static String startEmbedded() {
+		try {
+			EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+				.setServerConfig("fsync", "off")
+				.setServerConfig("synchronous_commit", "off")
+				.setServerConfig("max_connections", "300")
+				.start();
+			return "jdbc:postgresql://localhost:" + postgres.getPort() + "/";
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("No PostgreSQL on 127.0.0.1:5432 and the embedded one did not start", ex);
+		}
 	}
 
 	private static String env(String name, String fallback) {
