@@ -55,12 +55,12 @@ class RedisConfiguration {
 
 	@Bean
 	WorkQueue workQueue(UnifiedJedis jedis, RedisSettings settings) {
-		return new RedisWorkQueue(jedis, "ackline:q:", settings.reclaimAfter(), 2_000_000);
+		return new RedisWorkQueue(jedis, settings.keyPrefix() + "q:", settings.reclaimAfter(), 2_000_000);
 	}
 
 	@Bean
-	RedisRateLimiter smsRateLimiter(UnifiedJedis jedis, SmsSettings sms) {
-		return new RedisRateLimiter(jedis, "ackline:rate:sms:", sms.ratePerSecond());
+	RedisRateLimiter smsRateLimiter(UnifiedJedis jedis, SmsSettings sms, RedisSettings settings) {
+		return new RedisRateLimiter(jedis, settings.keyPrefix() + "rate:sms:", sms.ratePerSecond());
 	}
 
 	@Bean

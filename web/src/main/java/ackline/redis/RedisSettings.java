@@ -12,8 +12,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param poolSize connections; each blocked queue consumer holds one, so keep it above the worker count
  * @param timeout socket time-out for ordinary commands
  * @param reclaimAfter queue entries a dead consumer held are handed to another after this
+ * @param keyPrefix prefix of every key Ackline writes, so deployments sharing a Redis never share queues
  */
 @ConfigurationProperties("ackline.redis")
 record RedisSettings(@DefaultValue("redis://localhost:6379") String url, @DefaultValue("64") int poolSize,
-		@DefaultValue("5s") Duration timeout, @DefaultValue("60s") Duration reclaimAfter) {
+		@DefaultValue("5s") Duration timeout, @DefaultValue("60s") Duration reclaimAfter,
+		@DefaultValue("ackline:") String keyPrefix) {
 }

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -38,6 +39,7 @@ import static org.awaitility.Awaitility.await;
  * Notices by email and replies read over IMAP: real Jakarta Mail against GreenMail (SMTP and IMAP),
  * replies in GBK and GB2312 with the quoted original below.
  */
+@DirtiesContext
 @SpringBootTest(classes = AcklineApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class EmailNoticeIntegrationTests {
 
@@ -57,6 +59,7 @@ class EmailNoticeIntegrationTests {
 		registry.add("spring.datasource.url", TestServices::newDatabase);
 		registry.add("spring.datasource.username", () -> TestServices.PG_USER);
 		registry.add("ackline.redis.url", () -> TestServices.REDIS_URL);
+		registry.add("ackline.redis.key-prefix", () -> "test:" + UUID.randomUUID() + ":");
 		registry.add("ackline.twilio.account-sid", () -> TwilioStub.ACCOUNT_SID);
 		registry.add("ackline.twilio.auth-token", () -> TwilioStub.AUTH_TOKEN);
 		registry.add("ackline.twilio.from-number", () -> TwilioStub.FROM);

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -30,6 +31,7 @@ import static org.awaitility.Awaitility.await;
  * The notice hub end to end through HTTP: the real Twilio SDK against WireMock, the machine's
  * PostgreSQL and Redis, webhooks signed as Twilio signs them.
  */
+@DirtiesContext
 @SpringBootTest(classes = AcklineApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class NoticeHubIntegrationTests {
 
@@ -42,6 +44,7 @@ class NoticeHubIntegrationTests {
 		registry.add("spring.datasource.url", TestServices::newDatabase);
 		registry.add("spring.datasource.username", () -> TestServices.PG_USER);
 		registry.add("ackline.redis.url", () -> TestServices.REDIS_URL);
+		registry.add("ackline.redis.key-prefix", () -> "test:" + UUID.randomUUID() + ":");
 		registry.add("ackline.twilio.account-sid", () -> TwilioStub.ACCOUNT_SID);
 		registry.add("ackline.twilio.auth-token", () -> TwilioStub.AUTH_TOKEN);
 		registry.add("ackline.twilio.from-number", () -> TwilioStub.FROM);

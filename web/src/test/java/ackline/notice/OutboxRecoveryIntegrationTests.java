@@ -24,6 +24,7 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
@@ -43,6 +44,7 @@ import static org.awaitility.Awaitility.await;
  * when Redis is flushed in the middle of a batch, when a worker dies holding an attempt, and for a
  * 10,000-notice batch. Counts what reached the (WireMock) provider per recipient.
  */
+@DirtiesContext
 @SpringBootTest(classes = { AcklineApplication.class, OutboxRecoveryIntegrationTests.Faults.class },
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class OutboxRecoveryIntegrationTests {
@@ -54,6 +56,7 @@ class OutboxRecoveryIntegrationTests {
 		registry.add("spring.datasource.url", TestServices::newDatabase);
 		registry.add("spring.datasource.username", () -> TestServices.PG_USER);
 		registry.add("ackline.redis.url", () -> TestServices.REDIS_URL);
+		registry.add("ackline.redis.key-prefix", () -> "test:" + UUID.randomUUID() + ":");
 		registry.add("ackline.twilio.account-sid", () -> TwilioStub.ACCOUNT_SID);
 		registry.add("ackline.twilio.auth-token", () -> TwilioStub.AUTH_TOKEN);
 		registry.add("ackline.twilio.from-number", () -> TwilioStub.FROM);
@@ -74,8 +77,8 @@ class OutboxRecoveryIntegrationTests {
 
 		@Bean
 		@Primary
-		WorkQueue faultyWorkQueue(UnifiedJedis jedis) {
-			WorkQueue real = new RedisWorkQueue(jedis);
+		WorkQueue faultyWorkQueue(UnifiedJedis jedis, @org.springframework.beans.factory.annotation.Value("${ackline.redis.key-prefix}") String prefix) {
+			WorkQueue real = new RedisWorkQueue(jedis, prefix + "q:", Duration.ofSeconds(60), 2_000_000);
 			return new WorkQueue() {
 				@Override
 				public void enqueue(String queue, Collection<String> items) {
