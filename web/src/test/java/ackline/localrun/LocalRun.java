@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -39,7 +40,8 @@ public final class LocalRun {
 			stack.close();
 		}, "localrun-shutdown"));
 		try {
-			String[] appArgs = stack.applicationArguments(withDefault(args, "--spring.main.register-shutdown-hook=false"));
+			String[] appArgs = stack.applicationArguments(withDefault(withoutServerPort(args),
+					"--spring.main.register-shutdown-hook=false"));
 			ConfigurableApplicationContext context = SpringApplication.from(AcklineApplication::main)
 				.with(LocalRunConfiguration.class)
 				.run(appArgs)
@@ -51,6 +53,12 @@ public final class LocalRun {
 			log.error("Ackline did not start; stopping the embedded services", ex);
 			System.exit(1);
 		}
+	}
+
+	// --server.port went into the stack's settings (0 became a concrete free port, so that the public base URL and
+	// Twilio's callback URLs name the port the app really listens on); the stack passes it on
+	private static String[] withoutServerPort(String[] args) {
+		return Arrays.stream(args).filter(arg -> !arg.startsWith("--server.port=")).toArray(String[]::new);
 	}
 
 	private static String[] withDefault(String[] args, String defaultArg) {

@@ -57,7 +57,7 @@ class PhoneSimulatorIntegrationTests {
 	@BeforeAll
 	static void start() {
 		stack = LocalStack.start(LocalStack.Settings.forTests());
-		app = new SpringApplicationBuilder(PageTestApplication.class)
+		app = new SpringApplicationBuilder(PageTestApplication.class).main(PageTestApplication.class)
 			.run(stack.applicationArguments("--spring.main.banner-mode=off", "--spring.flyway.enabled=false"));
 	}
 
