@@ -34,6 +34,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -606,7 +607,7 @@ public final class TwilioSimulator implements AutoCloseable {
 				posted.whenComplete((ok, ex) -> step(message, sequence, index + 1, errorCode));
 			}, delay.toMillis(), TimeUnit.MILLISECONDS);
 		}
-		catch (java.util.concurrent.RejectedExecutionException ex) {
+		catch (RejectedExecutionException ex) {
 			// closing: pending callbacks are dropped
 		}
 	}
@@ -660,7 +661,7 @@ public final class TwilioSimulator implements AutoCloseable {
 						.whenComplete((v, ex) -> retried.complete(Boolean.TRUE.equals(v))),
 							this.settings.callbackRetryDelay().toMillis(), TimeUnit.MILLISECONDS);
 				}
-				catch (java.util.concurrent.RejectedExecutionException ex) {
+				catch (RejectedExecutionException ex) {
 					retried.complete(false);
 				}
 				return retried;
