@@ -107,11 +107,7 @@ public class NoticeIntake {
 			throw new NoticeRejected(item.errors);
 		}
 		List<Result> results = persist(List.of(item), submittedBy);
-		Result result = results.get(0);
-		if (result.conflict() != null) {
-			throw result.conflict();
-		}
-		return result.accepted();
+		return results.get(0).accepted();
 	}
 
 	/** Accepts many notices; each item stands alone: one bad item does not hold back the others. */
@@ -126,7 +122,7 @@ public class NoticeIntake {
 		List<Integer> positions = new ArrayList<>();
 		for (int i = 0; i < items.size(); i++) {
 			if (items.get(i).errors != null) {
-				results[i] = new Result(null, items.get(i).errors, null);
+				results[i] = new Result(null, items.get(i).errors);
 			}
 			else {
 				valid.add(items.get(i));
@@ -392,7 +388,7 @@ public class NoticeIntake {
 				events.add(new Object[] { item.id, ts, "ACCEPTED", json.writeValueAsString(Map.of("by", submittedBy,
 						"channels", item.channels.stream().map(Enum::name).toList(), "optedOut", anyOptOut,
 						"regulatory", regulatory)) });
-				out.add(new Result(new Accepted(item.id, NoticeStatus.PENDING, true), null, null));
+				out.add(new Result(new Accepted(item.id, NoticeStatus.PENDING, true, false), null));
 			}
 			jdbcTemplate.batchUpdate("""
 					insert into notice_attempt (notice_id, channel, destination, status, status_rank, next_attempt_at,
@@ -445,11 +441,13 @@ public class NoticeIntake {
 			.query()
 			.singleRow();
 		UUID id = (UUID) row.get("id");
-		if (!item.requestHash.equals(row.get("request_hash"))) {
-			IdempotencyConflict conflict = new IdempotencyConflict(item.idempotencyKey, id);
-			return new Result(null, List.of(error("idempotencyKey", conflict.getMessage())), conflict);
+		boolean differs = !item.requestHash.equals(row.get("request_hash"));
+		if (differs) {
+			// The key decides: the first notice stands and nothing is sent again; the caller is told.
+			log.warn("idempotencyKey {} of {} reused with a different request: returning notice {} unchanged",
+					item.idempotencyKey, submittedBy, id);
 		}
-		return new Result(new Accepted(id, NoticeStatus.valueOf((String) row.get("status")), false), null, null);
+		return new Result(new Accepted(id, NoticeStatus.valueOf((String) row.get("status")), false, differs), null);
 	}
 
 	private static void requireText(List<NoticeRejected.FieldError> errors, String field, String value, int max) {
@@ -469,12 +467,15 @@ public class NoticeIntake {
 		return s == null || s.isBlank();
 	}
 
-	/** A notice accepted now ({@code created}) or earlier under the same idempotency key. */
-	public record Accepted(UUID id, NoticeStatus status, boolean created) {
+	/**
+	 * A notice accepted now ({@code created}) or earlier under the same idempotency key; {@code requestDiffers}
+	 * when that earlier request was not the same as this one (the earlier one stands).
+	 */
+	public record Accepted(UUID id, NoticeStatus status, boolean created, boolean requestDiffers) {
 	}
 
 	/** One batch item's outcome: accepted, or the errors that kept it out. */
-	public record Result(Accepted accepted, List<NoticeRejected.FieldError> errors, IdempotencyConflict conflict) {
+	public record Result(Accepted accepted, List<NoticeRejected.FieldError> errors) {
 	}
 
 	private record Rendered(String destination, String subject, String body, SmsSegments segments) {

@@ -4,7 +4,6 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
-import ackline.notice.IdempotencyConflict;
 import ackline.notice.NoticeNotFound;
 import ackline.notice.NoticeRejected;
 import tools.jackson.core.JacksonException;
@@ -37,16 +36,6 @@ class ApiProblems extends ResponseEntityExceptionHandler {
 		problem.setTitle("The notice cannot be accepted");
 		problem.setProperty("field", ex.errors().isEmpty() ? null : ex.errors().get(0).field());
 		problem.setProperty("errors", ex.errors());
-		return problem;
-	}
-
-	@ExceptionHandler(IdempotencyConflict.class)
-	ProblemDetail conflict(IdempotencyConflict ex) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, ex.getMessage());
-		problem.setType(URI.create(TYPE_BASE + "idempotency-key-reused"));
-		problem.setTitle("Idempotency key already used for another notice");
-		problem.setProperty("field", "idempotencyKey");
-		problem.setProperty("existingId", ex.existing());
 		return problem;
 	}
 

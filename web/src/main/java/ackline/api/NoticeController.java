@@ -48,6 +48,9 @@ class NoticeController {
 		body.put("id", accepted.id());
 		body.put("status", accepted.status());
 		body.put("created", accepted.created());
+		if (accepted.requestDiffers()) {
+			body.put("requestDiffers", true);
+		}
 		return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/api/v1/notices/" + accepted.id())).body(body);
 	}
 

@@ -309,8 +309,10 @@ class NoticeHubIntegrationTests {
 
 		body.put("params", Map.of("ratio", "125%", "shortfall", "60,000.00", "deadline", "2026-11-24 15:00"));
 		Api.Reply changed = api.post("/api/v1/notices", "system", body);
-		assertThat(changed.status()).isEqualTo(409);
-		assertThat(changed.json().get("field").asString()).isEqualTo("idempotencyKey");
+		assertThat(changed.status()).isEqualTo(202);
+		assertThat(changed.json().get("id")).isEqualTo(a.json().get("id"));
+		assertThat(changed.json().get("requestDiffers").asBoolean()).isTrue();
+		assertThat(twilio.messages().stream().filter(m -> m.get("To").equals("+86" + phone))).hasSize(1);
 	}
 
 	@Test
