@@ -369,6 +369,42 @@ class NoticeHubIntegrationTests {
 		assertThat(api.get("/api/v1/notices?status=NOPE", "system").json().get("field").asString()).isEqualTo("status");
 	}
 
+	@Test
+	void aNoticeWithoutAcknowledgementByItsDeadlineExpiresAndALateReplyIsMarkedLate() {
+		String phone = uniquePhone();
+		UUID id = submit(marginCall(phone, OffsetDateTime.now().plusSeconds(3)));
+		awaitAttempt(id, "SMS", "QUEUED");
+		String token = token(onlyMessageTo("+86" + phone).get("Body"));
+		JsonNode expired = await().atMost(Duration.ofSeconds(30)).until(() -> get(id),
+				n -> n.get("status").asString().equals("EXPIRED"));
+		assertThat(expired.get("history").toString()).contains("EXPIRED");
+		Api.Reply link = api.get("/ack/" + token, null);
+		assertThat(link.status()).isEqualTo(410);
+		assertThat(link.body()).contains("已过期");
+		api.form("/ack/" + token, Map.of(), Map.of());
+		assertThat(get(id).get("status").asString()).isEqualTo("EXPIRED");
+
+		api.twilio("/webhooks/twilio/sms", inbound("+86" + phone, "收到"), PUBLIC, TwilioStub.AUTH_TOKEN);
+		JsonNode late = get(id);
+		assertThat(late.get("status").asString()).isEqualTo("ACKNOWLEDGED");
+		assertThat(late.get("acknowledgement").get("late").asBoolean()).isTrue();
+	}
+
+	@Test
+	void healthIsOpenButItsDetailsAndMetricsAreForAdmins() {
+		Api.Reply open = api.get("/actuator/health", null);
+		assertThat(open.status()).isEqualTo(200);
+		assertThat(open.json().get("status").asString()).isEqualTo("UP");
+		assertThat(open.json().has("components")).isFalse();
+		JsonNode details = api.get("/actuator/health", "admin").json();
+		assertThat(details.get("components").propertyNames()).contains("db", "redis", "twilio");
+		assertThat(details.get("components").get("twilio").get("status").asString()).isEqualTo("UP");
+		assertThat(api.get("/actuator/prometheus", "agent1").status()).isEqualTo(403);
+		Api.Reply metrics = api.get("/actuator/prometheus", "admin");
+		assertThat(metrics.status()).isEqualTo(200);
+		assertThat(metrics.body()).contains("ackline_notices_accepted");
+	}
+
 	// --- helpers
 
 	static Map<String, Object> marginCall(String phone, OffsetDateTime deadline) {
