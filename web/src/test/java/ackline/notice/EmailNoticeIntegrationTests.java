@@ -56,15 +56,7 @@ class EmailNoticeIntegrationTests {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		registry.add("spring.datasource.url", TestServices::newDatabase);
-		registry.add("spring.datasource.username", () -> TestServices.PG_USER);
-		registry.add("ackline.redis.url", () -> TestServices.REDIS_URL);
-		registry.add("ackline.redis.key-prefix", () -> "test:" + UUID.randomUUID() + ":");
-		registry.add("ackline.twilio.account-sid", () -> TwilioStub.ACCOUNT_SID);
-		registry.add("ackline.twilio.auth-token", () -> TwilioStub.AUTH_TOKEN);
-		registry.add("ackline.twilio.from-number", () -> TwilioStub.FROM);
-		registry.add("ackline.twilio.api-base-url", twilio::baseUrl);
-		registry.add("ackline.demo-users", () -> "true");
+		TestServices.register(registry, twilio::baseUrl);
 		registry.add("spring.mail.host", () -> "localhost");
 		registry.add("spring.mail.port", () -> mail.getSmtp().getPort());
 		registry.add("ackline.mail.from", () -> MAILBOX);

@@ -41,16 +41,8 @@ class NoticeHubIntegrationTests {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		registry.add("spring.datasource.url", TestServices::newDatabase);
-		registry.add("spring.datasource.username", () -> TestServices.PG_USER);
-		registry.add("ackline.redis.url", () -> TestServices.REDIS_URL);
-		registry.add("ackline.redis.key-prefix", () -> "test:" + UUID.randomUUID() + ":");
-		registry.add("ackline.twilio.account-sid", () -> TwilioStub.ACCOUNT_SID);
-		registry.add("ackline.twilio.auth-token", () -> TwilioStub.AUTH_TOKEN);
-		registry.add("ackline.twilio.from-number", () -> TwilioStub.FROM);
-		registry.add("ackline.twilio.api-base-url", twilio::baseUrl);
+		TestServices.register(registry, twilio::baseUrl);
 		registry.add("ackline.public-base-url", () -> PUBLIC);
-		registry.add("ackline.demo-users", () -> "true");
 		registry.add("ackline.sms.rate-per-second", () -> "0");
 		registry.add("ackline.notices.retry-initial-interval", () -> "200ms");
 		registry.add("ackline.notices.retry-max-interval", () -> "1s");
@@ -97,7 +89,7 @@ class NoticeHubIntegrationTests {
 		Api.Reply unsigned = api.form("/webhooks/twilio/sms", reply, Map.of());
 		assertThat(unsigned.status()).isEqualTo(403);
 		Api.Reply wrongKey = api.form("/webhooks/twilio/sms", reply,
-				Map.of("X-Twilio-Signature", ackline.testing.Signatures.twilio("another-token", PUBLIC + "/webhooks/twilio/sms", reply)));
+				Map.of("X-Twilio-Signature", ackline.localrun.TwilioSimulator.signature("another-token", PUBLIC + "/webhooks/twilio/sms", reply)));
 		assertThat(wrongKey.status()).isEqualTo(403);
 		assertThat(get(id).get("status").asString()).isEqualTo("SENT");
 

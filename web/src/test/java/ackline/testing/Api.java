@@ -58,7 +58,7 @@ public final class Api {
 
 	/** Posts a webhook signed with {@code token} over {@code publicBase + path}, as Twilio would. */
 	public Reply twilio(String path, Map<String, String> form, String publicBase, String token) {
-		return form(path, form, Map.of("X-Twilio-Signature", Signatures.twilio(token, publicBase + path, form)));
+		return form(path, form, Map.of("X-Twilio-Signature", ackline.localrun.TwilioSimulator.signature(token, publicBase + path, form)));
 	}
 
 	public static String encode(Map<String, String> form) {

@@ -8,7 +8,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
 
+import java.util.function.Supplier;
+
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * PostgreSQL and Redis for tests: the machine's, as CI provides them (127.0.0.1:5432 with trust auth for
@@ -66,6 +70,22 @@ public final class TestServices {
 		catch (IOException ex) {
 			throw new UncheckedIOException("No PostgreSQL on 127.0.0.1:5432 and the embedded one did not start", ex);
 		}
+	}
+
+	/**
+	 * What every application test needs: a database of its own, Redis under a key prefix of its own (contexts
+	 * never take each other's queue entries), Twilio pointed at {@code twilioBaseUrl}, the demo users.
+	 */
+	public static void register(DynamicPropertyRegistry registry, Supplier<Object> twilioBaseUrl) {
+		registry.add("spring.datasource.url", TestServices::newDatabase);
+		registry.add("spring.datasource.username", () -> PG_USER);
+		registry.add("ackline.redis.url", () -> REDIS_URL);
+		registry.add("ackline.redis.key-prefix", () -> "test:" + UUID.randomUUID() + ":");
+		registry.add("ackline.twilio.account-sid", () -> TwilioStub.ACCOUNT_SID);
+		registry.add("ackline.twilio.auth-token", () -> TwilioStub.AUTH_TOKEN);
+		registry.add("ackline.twilio.from-number", () -> TwilioStub.FROM);
+		registry.add("ackline.twilio.api-base-url", twilioBaseUrl);
+		registry.add("ackline.demo-users", () -> "true");
 	}
 
 	private static String env(String name, String fallback) {
