@@ -113,8 +113,9 @@ public class NoticeIntake {
 	/** Accepts many notices; each item stands alone: one bad item does not hold back the others. */
 	public List<Result> acceptBatch(List<NoticeRequest> requests, String submittedBy) {
 		if (requests.size() > settings.maxBatch()) {
-			throw new NoticeRejected(List.of(new NoticeRejected.FieldError("notices",
-					"at most " + settings.maxBatch() + " notices per batch, got " + requests.size())));
+			throw new NoticeRejected(List.of(NoticeRejected.FieldError.of("notices", "batch.too-many",
+					"at most " + settings.maxBatch() + " notices per batch, got " + requests.size(), settings.maxBatch(),
+					requests.size())));
 		}
 		List<Item> items = requests.stream().map(r -> prepare(r, submittedBy)).toList();
 		Result[] results = new Result[items.size()];
@@ -142,19 +143,20 @@ public class NoticeIntake {
 	private Item prepare(NoticeRequest r, String submittedBy) {
 		List<NoticeRejected.FieldError> errors = new ArrayList<>();
 		if (r == null) {
-			return Item.rejected(List.of(new NoticeRejected.FieldError("", "a notice object is required")));
+			return Item.rejected(List.of(NoticeRejected.FieldError.of("", "notice.object", "a notice object is required")));
 		}
 		NoticeType type = null;
 		if (blank(r.type())) {
-			errors.add(error("type", "is required: one of " + List.of(NoticeType.values())));
+			errors.add(error("type", "type.required", "is required: one of " + List.of(NoticeType.values()),
+					List.of(NoticeType.values())));
 		}
 		else {
 			try {
 				type = NoticeType.valueOf(r.type().strip().toUpperCase(Locale.ROOT));
 			}
 			catch (IllegalArgumentException ex) {
-				errors.add(error("type", "'" + r.type() + "' is not a notice type: use one of "
-						+ List.of(NoticeType.values())));
+				errors.add(error("type", "type.unknown", "'" + r.type() + "' is not a notice type: use one of "
+						+ List.of(NoticeType.values()), r.type(), List.of(NoticeType.values())));
 			}
 		}
 		requireText(errors, "clientId", r.clientId(), 64);
@@ -162,7 +164,7 @@ public class NoticeIntake {
 
 		EnumSet<Channel> channels = EnumSet.noneOf(Channel.class);
 		if (r.channels() == null || r.channels().isEmpty()) {
-			errors.add(error("channels", "is required: SMS, EMAIL or both"));
+			errors.add(error("channels", "channels.required", "is required: SMS, EMAIL or both"));
 		}
 		else {
 			for (int i = 0; i < r.channels().size(); i++) {
@@ -171,7 +173,8 @@ public class NoticeIntake {
 					channels.add(Channel.valueOf(c == null ? "" : c.strip().toUpperCase(Locale.ROOT)));
 				}
 				catch (IllegalArgumentException ex) {
-					errors.add(error("channels[" + i + "]", "'" + c + "' is not a channel: use SMS or EMAIL"));
+					errors.add(error("channels[" + i + "]", "channels.unknown", "'" + c + "' is not a channel: use SMS or EMAIL",
+							c));
 				}
 			}
 		}
@@ -181,30 +184,31 @@ public class NoticeIntake {
 				phone = phones.normalize(r.phone());
 			}
 			catch (InvalidPhoneNumberException ex) {
-				errors.add(error("phone", ex.getMessage()));
+				errors.add(error("phone", "phone.invalid", ex.getMessage(), r.phone()));
 			}
 		}
 		else if (channels.contains(Channel.SMS)) {
-			errors.add(error("phone", "is required to send by SMS"));
+			errors.add(error("phone", "phone.required", "is required to send by SMS"));
 		}
 		String email = null;
 		if (!blank(r.email())) {
 			email = r.email().strip().toLowerCase(Locale.ROOT);
 			if (!EMAIL.matcher(email).matches() || email.length() > 254) {
-				errors.add(error("email", "'" + r.email() + "' is not an email address"));
+				errors.add(error("email", "email.invalid", "'" + r.email() + "' is not an email address", r.email()));
 			}
 		}
 		else if (channels.contains(Channel.EMAIL)) {
-			errors.add(error("email", "is required to send by EMAIL"));
+			errors.add(error("email", "email.required", "is required to send by EMAIL"));
 		}
 		String language = templates.language(r.language(), settings.defaultLanguage());
 		if (language == null) {
-			errors.add(error("language", "'" + r.language() + "' is not supported: use zh-CN or en"));
+			errors.add(error("language", "language.unsupported", "'" + r.language() + "' is not supported: use zh-CN or en",
+					r.language()));
 		}
 		Map<String, String> params = new TreeMap<>();
 		if (r.params() != null) {
 			if (r.params().size() > MAX_PARAMS) {
-				errors.add(error("params", "at most " + MAX_PARAMS + " template variables"));
+				errors.add(error("params", "params.too-many", "at most " + MAX_PARAMS + " template variables", MAX_PARAMS));
 			}
 			for (Map.Entry<String, Object> e : r.params().entrySet()) {
 				Object v = e.getValue();
@@ -212,12 +216,13 @@ public class NoticeIntake {
 					continue;
 				}
 				if (v instanceof Map || v instanceof List) {
-					errors.add(error("params." + e.getKey(), "must be text or a number"));
+					errors.add(error("params." + e.getKey(), "params.not-scalar", "must be text or a number"));
 					continue;
 				}
 				String text = String.valueOf(v);
 				if (text.length() > MAX_PARAM_LENGTH) {
-					errors.add(error("params." + e.getKey(), "is longer than " + MAX_PARAM_LENGTH + " characters"));
+					errors.add(error("params." + e.getKey(), "too-long", "is longer than " + MAX_PARAM_LENGTH + " characters",
+							MAX_PARAM_LENGTH));
 				}
 				params.put(e.getKey(), text);
 			}
@@ -227,10 +232,11 @@ public class NoticeIntake {
 		Instant now = clock.instant();
 		Instant ackDeadline = r.ackDeadline() == null ? null : r.ackDeadline().toInstant();
 		if (ackDeadline != null && !ackDeadline.isAfter(now)) {
-			errors.add(error("ackDeadline", "must be in the future, got " + r.ackDeadline()));
+			errors.add(error("ackDeadline", "ackDeadline.past", "must be in the future, got " + r.ackDeadline(),
+					r.ackDeadline()));
 		}
 		if (r.idempotencyKey() != null && (r.idempotencyKey().isBlank() || r.idempotencyKey().length() > 200)) {
-			errors.add(error("idempotencyKey", "must be 1 to 200 characters"));
+			errors.add(error("idempotencyKey", "idempotencyKey.length", "must be 1 to 200 characters"));
 		}
 		if (type != null && language != null && !channels.isEmpty()) {
 			Set<String> missing = new HashSet<>();
@@ -242,8 +248,8 @@ public class NoticeIntake {
 						}
 						String value = params.get(variable);
 						if ((value == null || value.isBlank()) && missing.add(variable)) {
-							errors.add(error("params." + variable,
-									"is required by the " + type + " template (" + language + ")"));
+							errors.add(error("params." + variable, "params.required",
+									"is required by the " + type + " template (" + language + ")", type, language));
 						}
 					}
 				}
@@ -452,15 +458,15 @@ public class NoticeIntake {
 
 	private static void requireText(List<NoticeRejected.FieldError> errors, String field, String value, int max) {
 		if (blank(value)) {
-			errors.add(error(field, "is required"));
+			errors.add(error(field, "required", "is required"));
 		}
 		else if (value.strip().length() > max) {
-			errors.add(error(field, "is longer than " + max + " characters"));
+			errors.add(error(field, "too-long", "is longer than " + max + " characters", max));
 		}
 	}
 
-	private static NoticeRejected.FieldError error(String field, String message) {
-		return new NoticeRejected.FieldError(field, message);
+	private static NoticeRejected.FieldError error(String field, String code, String message, Object... args) {
+		return NoticeRejected.FieldError.of(field, code, message, args);
 	}
 
 	private static boolean blank(String s) {

@@ -1,7 +1,9 @@
 package ackline.api;
 
 import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import ackline.notice.NoticeNotFound;
@@ -9,6 +11,8 @@ import ackline.notice.NoticeRejected;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.exc.InvalidFormatException;
 
+import org.springframework.context.MessageSource;
+import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -22,38 +26,43 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
- * Errors as RFC 9457 problem details, naming the field and saying what to do; a bad request is never a 500.
+ * Errors as RFC 9457 problem details, naming the field and saying what to do, in the caller's language
+ * (Accept-Language; Chinese by default). Each error carries a stable {@code code} for machines. A bad
+ * request is never a 500.
  */
 @RestControllerAdvice(basePackages = "ackline.api")
 class ApiProblems extends ResponseEntityExceptionHandler {
 
 	static final String TYPE_BASE = "https://ackline.local/problems/";
 
+	private final MessageSource messages;
+
+	ApiProblems(MessageSource messages) {
+		this.messages = messages;
+	}
+
 	@ExceptionHandler(NoticeRejected.class)
 	ProblemDetail rejected(NoticeRejected ex) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
-		problem.setType(URI.create(TYPE_BASE + "invalid-notice"));
-		problem.setTitle("The notice cannot be accepted");
+		Locale locale = LocaleContextHolder.getLocale();
+		List<Map<String, Object>> errors = ex.errors().stream().map(e -> error(e, locale)).toList();
+		String detail = errors.isEmpty() ? "" : errors.get(0).get("field") + ": " + errors.get(0).get("message");
+		ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "invalid-notice", detail, locale);
 		problem.setProperty("field", ex.errors().isEmpty() ? null : ex.errors().get(0).field());
-		problem.setProperty("errors", ex.errors());
+		problem.setProperty("errors", errors);
 		return problem;
 	}
 
 	@ExceptionHandler(NoticeNotFound.class)
 	ProblemDetail notFound(NoticeNotFound ex) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
-		problem.setType(URI.create(TYPE_BASE + "not-found"));
-		problem.setTitle("No such notice");
-		return problem;
+		Locale locale = LocaleContextHolder.getLocale();
+		return problem(HttpStatus.NOT_FOUND, "not-found", text("detail.not-found", locale, ex.id()), locale);
 	}
 
 	@ExceptionHandler(MethodArgumentTypeMismatchException.class)
 	ProblemDetail typeMismatch(MethodArgumentTypeMismatchException ex) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-				ex.getName() + ": '" + ex.getValue() + "' is not a valid "
-						+ (ex.getRequiredType() == null ? "value" : ex.getRequiredType().getSimpleName()));
-		problem.setType(URI.create(TYPE_BASE + "invalid-parameter"));
-		problem.setTitle("Invalid parameter");
+		Locale locale = LocaleContextHolder.getLocale();
+		ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "invalid-parameter", ex.getName() + ": "
+				+ text("error.value.invalid", locale, ex.getValue(), describe(ex.getRequiredType(), locale)), locale);
 		problem.setProperty("field", ex.getName());
 		return problem;
 	}
@@ -61,8 +70,9 @@ class ApiProblems extends ResponseEntityExceptionHandler {
 	@Override
 	protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		Locale locale = LocaleContextHolder.getLocale();
 		String field = null;
-		String detail = "The request body is not valid JSON";
+		String detail = text("detail.unreadable-body", locale);
 		Throwable cause = ex.getCause();
 		while (cause != null && !(cause instanceof JacksonException)) {
 			cause = cause.getCause();
@@ -79,50 +89,59 @@ class ApiProblems extends ResponseEntityExceptionHandler {
 			}
 			field = path.isEmpty() ? null : path.toString();
 			String what = jackson instanceof InvalidFormatException invalid
-					? "'" + invalid.getValue() + "' is not a valid " + describe(invalid.getTargetType())
-					: firstLine(jackson.getOriginalMessage());
+					? text("error.value.invalid", locale, invalid.getValue(), describe(invalid.getTargetType(), locale))
+					: text("error.json", locale, firstLine(jackson.getOriginalMessage()));
 			detail = field == null ? detail + ": " + what : field + ": " + what;
 		}
 		else if (ex.getMessage() != null && ex.getMessage().contains("Required request body is missing")) {
-			detail = "A JSON request body is required";
+			detail = text("detail.body-required", locale);
 		}
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
-		problem.setType(URI.create(TYPE_BASE + "unreadable-body"));
-		problem.setTitle("Unreadable request body");
+		ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "unreadable-body", detail, locale);
 		problem.setProperty("field", field);
 		return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, request);
 	}
 
-	private static String describe(Class<?> type) {
+	private Map<String, Object> error(NoticeRejected.FieldError e, Locale locale) {
+		Map<String, Object> error = new LinkedHashMap<>();
+		error.put("field", e.field());
+		error.put("code", e.code());
+		error.put("message", messages.getMessage("error." + e.code(), e.args().toArray(), e.message(), locale));
+		return error;
+	}
+
+	ProblemDetail problem(HttpStatus status, String type, String detail, Locale locale) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+		problem.setType(URI.create(TYPE_BASE + type));
+		problem.setTitle(text("title." + type, locale));
+		return problem;
+	}
+
+	private String text(String code, Locale locale, Object... args) {
+		return messages.getMessage(code, args, code, locale);
+	}
+
+	private String describe(Class<?> type, Locale locale) {
 		if (type == null) {
-			return "value";
+			return "";
 		}
 		if (java.time.temporal.Temporal.class.isAssignableFrom(type)) {
-			return "date-time with offset, e.g. 2026-11-24T15:00:00+08:00";
+			return text("type.datetime", locale);
 		}
 		if (Boolean.class == type || boolean.class == type) {
-			return "boolean (true or false)";
+			return text("type.boolean", locale);
+		}
+		if (java.util.UUID.class == type) {
+			return text("type.uuid", locale);
 		}
 		return type.getSimpleName();
 	}
 
 	private static String firstLine(String s) {
 		if (s == null) {
-			return "invalid value";
+			return "";
 		}
 		int nl = s.indexOf('\n');
 		return nl < 0 ? s : s.substring(0, nl);
 	}
-
-	static ProblemDetail tooLarge(long limit) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE,
-				"The request body is larger than " + limit + " bytes; send fewer notices per request");
-		problem.setType(URI.create(TYPE_BASE + "body-too-large"));
-		problem.setTitle("Request body too large");
-		problem.setProperty("field", "body");
-		problem.setProperty("limit", limit);
-		return problem;
-	}
-
 
 }

@@ -2,6 +2,7 @@ package ackline.api;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 import jakarta.servlet.FilterChain;
@@ -14,7 +15,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
+import org.springframework.context.MessageSource;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.servlet.LocaleResolver;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -29,9 +32,15 @@ class BodySizeLimit extends OncePerRequestFilter {
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
-	BodySizeLimit(long single, long batch) {
+	private final MessageSource messages;
+
+	private final LocaleResolver locales;
+
+	BodySizeLimit(long single, long batch, MessageSource messages, LocaleResolver locales) {
 		this.single = single;
 		this.batch = batch;
+		this.messages = messages;
+		this.locales = locales;
 	}
 
 	@Override
@@ -44,7 +53,7 @@ class BodySizeLimit extends OncePerRequestFilter {
 			throws ServletException, IOException {
 		long limit = request.getRequestURI().endsWith("/batch") ? batch : single;
 		if (request.getContentLengthLong() > limit) {
-			refuse(response, limit);
+			refuse(request, response, limit);
 			return;
 		}
 		LimitedRequest limited = new LimitedRequest(request, limit);
@@ -56,25 +65,26 @@ class BodySizeLimit extends OncePerRequestFilter {
 				throw ex;
 			}
 			response.reset();
-			refuse(response, limit);
+			refuse(request, response, limit);
 		}
 		if (limited.exceeded && !response.isCommitted()) {
 			response.reset();
-			refuse(response, limit);
+			refuse(request, response, limit);
 		}
 	}
 
-	private void refuse(HttpServletResponse response, long limit) throws IOException {
-		ProblemDetail problem = ApiProblems.tooLarge(limit);
+	private void refuse(HttpServletRequest request, HttpServletResponse response, long limit) throws IOException {
+		Locale locale = locales.resolveLocale(request);
 		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("type", problem.getType().toString());
-		body.put("title", problem.getTitle());
-		body.put("status", problem.getStatus());
-		body.put("detail", problem.getDetail());
-		if (problem.getProperties() != null) {
-			body.putAll(problem.getProperties());
-		}
-		response.setStatus(problem.getStatus());
+		body.put("type", ApiProblems.TYPE_BASE + "body-too-large");
+		body.put("title", messages.getMessage("title.body-too-large", null, "Request body too large", locale));
+		body.put("status", HttpStatus.CONTENT_TOO_LARGE.value());
+		body.put("detail", messages.getMessage("detail.body-too-large", new Object[] { limit },
+				"The request body is larger than " + limit + " bytes", locale));
+		body.put("instance", request.getRequestURI());
+		body.put("field", "body");
+		body.put("limit", limit);
+		response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
 		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
 		response.getOutputStream().write(json.writeValueAsBytes(body));
 	}

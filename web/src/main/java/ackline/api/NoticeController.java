@@ -57,7 +57,7 @@ class NoticeController {
 	@PostMapping("/batch")
 	ResponseEntity<BatchResponse> batch(@RequestBody BatchRequest request, Principal principal) {
 		if (request == null || request.notices() == null) {
-			throw new NoticeRejected(List.of(new NoticeRejected.FieldError("notices", "is required: a list of notices")));
+			throw new NoticeRejected(List.of(NoticeRejected.FieldError.of("notices", "notices.required", "is required: a list of notices")));
 		}
 		List<NoticeIntake.Result> results = intake.acceptBatch(request.notices(), principal.getName());
 		List<BatchItem> items = new ArrayList<>();
@@ -90,10 +90,10 @@ class NoticeController {
 		NoticeStatus st = parse(NoticeStatus.class, "status", status, errors);
 		NoticeType ty = parse(NoticeType.class, "type", type, errors);
 		if (page < 0) {
-			errors.add(new NoticeRejected.FieldError("page", "must be 0 or more"));
+			errors.add(NoticeRejected.FieldError.of("page", "page.invalid", "must be 0 or more"));
 		}
 		if (size < 1 || size > 500) {
-			errors.add(new NoticeRejected.FieldError("size", "must be between 1 and 500"));
+			errors.add(NoticeRejected.FieldError.of("size", "size.invalid", "must be between 1 and 500"));
 		}
 		if (!errors.isEmpty()) {
 			throw new NoticeRejected(errors);
@@ -110,8 +110,9 @@ class NoticeController {
 			return Enum.valueOf(type, value.strip().toUpperCase(Locale.ROOT));
 		}
 		catch (IllegalArgumentException ex) {
-			errors.add(new NoticeRejected.FieldError(field,
-					"'" + value + "' is not one of " + List.of(type.getEnumConstants())));
+			errors.add(NoticeRejected.FieldError.of(field, "enum.unknown",
+					"'" + value + "' is not one of " + List.of(type.getEnumConstants()), value,
+					List.of(type.getEnumConstants())));
 			return null;
 		}
 	}

@@ -316,6 +316,12 @@ class NoticeHubIntegrationTests {
 		assertThat(phone.headers().get("content-type").get(0)).contains("application/problem+json");
 		assertThat(phone.json().get("field").asString()).isEqualTo("phone");
 
+		assertThat(phone.json().get("title").asString()).isEqualTo("通知无法受理");
+		assertThat(phone.json().get("errors").get(0).get("message").asString()).isEqualTo("“12345”不是有效的手机号码");
+		assertThat(phone.json().get("errors").get(0).get("code").asString()).isEqualTo("phone.invalid");
+		Api.Reply english = api.post("/api/v1/notices", "system", badPhone, Map.of("Accept-Language", "en"));
+		assertThat(english.json().get("detail").asString()).isEqualTo("phone: '12345' is not a valid phone number");
+
 		Map<String, Object> badType = new HashMap<>(marginCall(uniquePhone(), null));
 		badType.put("type", "MARGIN");
 		assertThat(api.post("/api/v1/notices", "system", badType).json().get("field").asString()).isEqualTo("type");

@@ -41,10 +41,15 @@ public final class Api {
 	}
 
 	public Reply post(String path, String user, Object body) {
+		return post(path, user, body, Map.of());
+	}
+
+	public Reply post(String path, String user, Object body, Map<String, String> headers) {
 		String text = body instanceof String s ? s : json.writeValueAsString(body);
-		return send(request(path, user).header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8))
-			.build());
+		HttpRequest.Builder b = request(path, user).header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8));
+		headers.forEach(b::header);
+		return send(b.build());
 	}
 
 	public Reply form(String path, Map<String, String> form, Map<String, String> headers) {
