@@ -22,6 +22,8 @@ class AppUsers implements UserDetailsService {
 
 	private final Clock clock;
 
+	private final java.util.List<java.util.function.Consumer<String>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
 	AppUsers(JdbcClient jdbc, PasswordEncoder passwords, Clock clock) {
 		this.jdbc = jdbc;
 		this.passwords = passwords;
@@ -52,6 +54,12 @@ class AppUsers implements UserDetailsService {
 			.params(username, passwords.encode(rawPassword), roles.stream().map(Enum::name).toArray(String[]::new),
 					displayName, Timestamp.from(clock.instant()))
 			.update();
+		listeners.forEach(l -> l.accept(username));
+	}
+
+	/** Tells {@code listener} the name of every user whose password or roles change. */
+	void onChange(java.util.function.Consumer<String> listener) {
+		listeners.add(listener);
 	}
 
 	boolean anyWithRole(Role role) {

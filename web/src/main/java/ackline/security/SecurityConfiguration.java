@@ -13,6 +13,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -42,6 +43,16 @@ class SecurityConfiguration {
 	@Bean
 	AppUsers appUsers(JdbcClient jdbc, PasswordEncoder passwords, Clock clock) {
 		return new AppUsers(jdbc, passwords, clock);
+	}
+
+	@Bean
+	RememberedCredentials authenticationProvider(AppUsers users, PasswordEncoder passwords, Clock clock,
+			@Value("${ackline.security.remember-credentials-for:60s}") java.time.Duration ttl) {
+		DaoAuthenticationProvider dao = new DaoAuthenticationProvider(users);
+		dao.setPasswordEncoder(passwords);
+		RememberedCredentials provider = new RememberedCredentials(dao, ttl, clock);
+		users.onChange(provider::forget);
+		return provider;
 	}
 
 	/** Webhooks and the acknowledgement page: no session, no CSRF token, no sign-in; the body stays unread. */
