@@ -56,10 +56,13 @@ public class DeliveryReports {
 
 	private boolean applyInTransaction(SmsStatusReported report) {
 		Instant now = clock.instant();
+		Timestamp ts = Timestamp.from(now);
+		// Finds the attempt and locks its notice first, so the status derived below sees every attempt.
 		List<Map<String, Object>> found = jdbc.sql("""
-				select a.id, a.notice_id, a.provider_id, n.client_id from notice_attempt a join notice n on n.id = a.notice_id
+				select a.id, a.notice_id, n.client_id from notice_attempt a join notice n on n.id = a.notice_id
 				where (a.provider = ? and a.provider_id = ?) or (a.id = ? and a.provider_id is null)
-				order by (a.provider_id is not null) desc limit 1""")
+				order by (a.provider_id is not null) desc limit 1
+				for update of n""")
 			.params(report.provider(), report.providerId(), report.attemptId() == null ? -1L : report.attemptId())
 			.query()
 			.listOfRows();
@@ -69,33 +72,38 @@ public class DeliveryReports {
 		StoredEvidence stored = evidence.store(new NewEvidence(EvidenceKind.SMS_STATUS,
 				"application/x-www-form-urlencoded", report.raw(), EvidenceLinks.notice(clientId, noticeId)));
 		AttemptStatus status = AttemptStatus.fromTwilio(report.status());
-		boolean applied = false;
-		if (attemptId != null && status != null) {
-			Timestamp ts = Timestamp.from(now);
-			applied = jdbc.sql("""
-					update notice_attempt
-					set status = ?, status_rank = ?, provider = coalesce(provider, ?), provider_id = coalesce(provider_id, ?),
-					    error_code = coalesce(?, error_code), updated_at = ?,
-					    sent_at = case when ? >= 3 then coalesce(sent_at, ?) else sent_at end,
-					    delivered_at = case when ? = 'DELIVERED' then ? else delivered_at end,
-					    final_at = case when ? = 4 then ? else final_at end
-					where id = ? and status_rank < ?""")
-				.params(status.name(), status.rank(), report.provider(), report.providerId(), blankToNull(report.errorCode()),
-						ts, status.rank(), ts, status.name(), ts, status.rank(), ts, attemptId, status.rank())
-				.update() == 1;
-		}
-		jdbc.sql("""
-				insert into delivery_report (attempt_id, provider, provider_id, status, error_code, applied, received_at, evidence_id)
-				values (?, ?, ?, ?, ?, ?, ?, ?)""")
-			.params(attemptId, report.provider(), report.providerId(), String.valueOf(report.status()),
-					blankToNull(report.errorCode()), applied, Timestamp.from(now), stored.id())
-			.update();
-		if (noticeId != null) {
-			store.event(noticeId, now, "DELIVERY_REPORT", NoticeStore.detail("providerId", report.providerId(), "status",
-					report.status(), "errorCode", blankToNull(report.errorCode()), "applied", applied));
-			if (applied) {
-				store.refreshStatus(noticeId, now);
-			}
+		String errorCode = blankToNull(report.errorCode());
+		int rank = status == null ? -1 : status.rank();
+		String name = status == null ? null : status.name();
+		// One statement: move the attempt (only ever up), keep the report, write the history.
+		boolean applied = Boolean.TRUE.equals(jdbc.sql("""
+				with moved as (
+				    update notice_attempt
+				    set status = ?, status_rank = ?, provider = coalesce(provider, ?::text), provider_id = coalesce(provider_id, ?::text),
+				        error_code = coalesce(?::text, error_code), updated_at = ?,
+				        sent_at = case when ?::int >= 3 then coalesce(sent_at, ?::timestamptz) else sent_at end,
+				        delivered_at = case when ?::text = 'DELIVERED' then ?::timestamptz else delivered_at end,
+				        final_at = case when ?::int = 4 then ?::timestamptz else final_at end
+				    where id = ? and status_rank < ? and ?::text is not null
+				    returning id),
+				report as (
+				    insert into delivery_report (attempt_id, provider, provider_id, status, error_code, applied, received_at, evidence_id)
+				    select ?::bigint, ?::text, ?::text, ?::text, ?::text, exists (select 1 from moved), ?::timestamptz, ?::uuid),
+				history as (
+				    insert into notice_event (notice_id, at, kind, detail)
+				    select ?::uuid, ?::timestamptz, 'DELIVERY_REPORT', jsonb_strip_nulls(jsonb_build_object('providerId', ?::text, 'status', ?::text,
+				        'errorCode', ?::text, 'applied', exists (select 1 from moved)))
+				    where ?::uuid is not null)
+				select exists (select 1 from moved)""")
+			.params(name, rank, report.provider(), report.providerId(), errorCode, ts, rank, ts, name, ts, rank, ts,
+					attemptId, rank, name,
+					attemptId, report.provider(), report.providerId(), String.valueOf(report.status()), errorCode, ts,
+					stored.id(),
+					noticeId, ts, report.providerId(), report.status(), errorCode, noticeId)
+			.query(Boolean.class)
+			.single());
+		if (applied) {
+			store.refreshStatus(noticeId, now);
 		}
 		return applied;
 	}

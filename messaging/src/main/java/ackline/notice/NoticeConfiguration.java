@@ -67,8 +67,8 @@ class NoticeConfiguration {
 	}
 
 	@Bean
-	Acknowledgements acknowledgements(JdbcClient jdbc, NoticeStore store, ApplicationEventPublisher events) {
-		return new Acknowledgements(jdbc, store, events);
+	Acknowledgements acknowledgements(JdbcClient jdbc, ApplicationEventPublisher events) {
+		return new Acknowledgements(jdbc, events);
 	}
 
 	@Bean
@@ -85,8 +85,9 @@ class NoticeConfiguration {
 	}
 
 	@Bean
-	NoticeQueries noticeQueries(JdbcClient jdbc, EvidenceStore evidence) {
-		return new NoticeQueries(jdbc, evidence);
+	NoticeQueries noticeQueries(JdbcClient jdbc, EvidenceStore evidence,
+			org.springframework.transaction.PlatformTransactionManager transactions) {
+		return new NoticeQueries(jdbc, evidence, transactions);
 	}
 
 }

@@ -18,6 +18,9 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Reads notices for operators: one with its whole history, or a page filtered by client, status and type. */
 public class NoticeQueries {
@@ -30,9 +33,14 @@ public class NoticeQueries {
 
 	private final EvidenceStore evidenceStore;
 
-	NoticeQueries(JdbcClient jdbc, EvidenceStore evidenceStore) {
+	private final TransactionTemplate snapshot;
+
+	NoticeQueries(JdbcClient jdbc, EvidenceStore evidenceStore, PlatformTransactionManager transactions) {
 		this.jdbc = jdbc;
 		this.evidenceStore = evidenceStore;
+		this.snapshot = new TransactionTemplate(transactions);
+		this.snapshot.setReadOnly(true);
+		this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
 	}
 
 	private static String sha256(Map<UUID, StoredEvidence> evidence, UUID id) {
@@ -40,7 +48,12 @@ public class NoticeQueries {
 		return e == null ? null : e.sha256();
 	}
 
+	/** The notice and everything about it, read in one snapshot so its status and its attempts agree. */
 	public NoticeDetail get(UUID id) {
+		return snapshot.execute(s -> read(id));
+	}
+
+	private NoticeDetail read(UUID id) {
 		NoticeSummary summary = jdbc.sql("select * from notice where id = ?")
 			.param(id)
 			.query(this::summary)

@@ -46,57 +46,76 @@ class NoticeStore {
 			.list();
 	}
 
-	/** The provider took the message. Never lowers a status a fast delivery report may already have raised. */
+	/**
+	 * The provider took the message. Never lowers a status a fast delivery report may already have raised.
+	 * One statement locks the notice, updates the attempt and writes the history; the status follows.
+	 */
 	void accepted(Claimed attempt, String provider, String providerId, AttemptStatus status, UUID evidenceId,
 			Instant now) {
 		Timestamp ts = Timestamp.from(now);
 		jdbc.sql("""
-				update notice_attempt
-				set provider = ?, provider_id = ?, accepted_at = ?, send_evidence_id = ?, updated_at = ?,
-				    status = case when status_rank < ? then ? else status end,
-				    status_rank = greatest(status_rank, ?),
-				    sent_at = case when ? = 'SENT' then coalesce(sent_at, ?) else sent_at end,
-				    error_code = null, error_message = null
-				where id = ?""")
-			.params(provider, providerId, ts, evidenceId, ts, status.rank(), status.name(), status.rank(), status.name(),
-					ts, attempt.id())
+				with locked as (select id from notice where id = ? for update),
+				changed as (
+				    update notice_attempt
+				    set provider = ?, provider_id = ?, accepted_at = ?, send_evidence_id = ?, updated_at = ?,
+				        status = case when status_rank < ? then ? else status end,
+				        status_rank = greatest(status_rank, ?),
+				        sent_at = case when ? = 'SENT' then coalesce(sent_at, ?) else sent_at end,
+				        error_code = null, error_message = null
+				    where id = ? and exists (select 1 from locked)
+				    returning notice_id)
+				insert into notice_event (notice_id, at, kind, detail)
+				select notice_id, ?::timestamptz, 'HANDED_TO_PROVIDER', ?::jsonb from changed""")
+			.params(attempt.noticeId(), provider, providerId, ts, evidenceId, ts, status.rank(), status.name(),
+					status.rank(), status.name(), ts, attempt.id(), ts,
+					toJson(Map.of("channel", attempt.channel().name(), "provider", provider, "providerId", providerId,
+							"try", attempt.tries())))
 			.update();
-		event(attempt.noticeId(), now, "HANDED_TO_PROVIDER", Map.of("channel", attempt.channel().name(), "provider",
-				provider, "providerId", providerId, "try", attempt.tries()));
 		refreshStatus(attempt.noticeId(), now);
 	}
 
 	void retry(Claimed attempt, String code, String message, Instant next, Instant now) {
 		jdbc.sql("""
-				update notice_attempt
-				set status = 'RETRYING', status_rank = 0, next_attempt_at = ?, enqueued_at = null, claimed_at = null,
-				    error_code = ?, error_message = ?, updated_at = ?
-				where id = ? and status = 'SENDING'""")
-			.params(Timestamp.from(next), code, message, Timestamp.from(now), attempt.id())
+				with changed as (
+				    update notice_attempt
+				    set status = 'RETRYING', status_rank = 0, next_attempt_at = ?, enqueued_at = null, claimed_at = null,
+				        error_code = ?, error_message = ?, updated_at = ?
+				    where id = ? and status = 'SENDING'
+				    returning notice_id)
+				insert into notice_event (notice_id, at, kind, detail)
+				select notice_id, ?::timestamptz, 'RETRY_SCHEDULED', ?::jsonb from changed""")
+			.params(Timestamp.from(next), code, message, Timestamp.from(now), attempt.id(), Timestamp.from(now),
+					toJson(detail("channel", attempt.channel().name(), "try", attempt.tries(), "errorCode", code,
+							"error", message, "nextAttemptAt", next.toString())))
 			.update();
-		event(attempt.noticeId(), now, "RETRY_SCHEDULED", detail("channel", attempt.channel().name(), "try",
-				attempt.tries(), "errorCode", code, "error", message, "nextAttemptAt", next.toString()));
 	}
 
 	void failed(Claimed attempt, String code, String message, Instant now) {
 		Timestamp ts = Timestamp.from(now);
 		jdbc.sql("""
-				update notice_attempt
-				set status = 'FAILED', status_rank = 4, claimed_at = null, error_code = ?, error_message = ?,
-				    final_at = ?, updated_at = ?
-				where id = ? and status = 'SENDING'""")
-			.params(code, message, ts, ts, attempt.id())
+				with locked as (select id from notice where id = ? for update),
+				changed as (
+				    update notice_attempt
+				    set status = 'FAILED', status_rank = 4, claimed_at = null, error_code = ?, error_message = ?,
+				        final_at = ?, updated_at = ?
+				    where id = ? and status = 'SENDING' and exists (select 1 from locked)
+				    returning notice_id)
+				insert into notice_event (notice_id, at, kind, detail)
+				select notice_id, ?::timestamptz, 'ATTEMPT_FAILED', ?::jsonb from changed""")
+			.params(attempt.noticeId(), code, message, ts, ts, attempt.id(), ts, toJson(detail("channel",
+					attempt.channel().name(), "try", attempt.tries(), "errorCode", code, "error", message)))
 			.update();
-		event(attempt.noticeId(), now, "ATTEMPT_FAILED", detail("channel", attempt.channel().name(), "try",
-				attempt.tries(), "errorCode", code, "error", message));
 		refreshStatus(attempt.noticeId(), now);
 	}
 
 	/**
 	 * Derives the notice's status from its attempts; ACKNOWLEDGED and EXPIRED are set elsewhere and kept.
-	 * Records the change in the history and publishes it.
+	 * Records the change in the history and publishes it. The caller's transaction must already hold the
+	 * notice's row lock (taken before its attempt changed), so this statement sees every attempt as
+	 * committed by others: two channels failing at once still make the notice FAILED.
 	 */
 	Optional<NoticeStatus> refreshStatus(UUID noticeId, Instant now) {
+		Timestamp ts = Timestamp.from(now);
 		Optional<Map<String, Object>> changed = jdbc.sql("""
 				with derived as (
 				    select case
@@ -105,12 +124,17 @@ class NoticeStore {
 				        when bool_and(status in ('FAILED', 'UNDELIVERED', 'SKIPPED')) then 'FAILED'
 				        else 'PENDING' end as status
 				    from notice_attempt where notice_id = ?),
-				old as (select status, client_id from notice where id = ? for update)
-				update notice n set status = d.status, updated_at = ?
-				from derived d, old o
-				where n.id = ? and n.status not in ('ACKNOWLEDGED', 'EXPIRED') and n.status <> d.status
-				returning o.status as old_status, n.status as new_status, n.client_id""")
-			.params(noticeId, noticeId, Timestamp.from(now), noticeId)
+				old as (select status, client_id from notice where id = ? for update),
+				changed as (
+				    update notice n set status = d.status, updated_at = ?
+				    from derived d, old o
+				    where n.id = ? and n.status not in ('ACKNOWLEDGED', 'EXPIRED') and n.status <> d.status
+				    returning o.status as old_status, n.status as new_status, n.client_id),
+				history as (
+				    insert into notice_event (notice_id, at, kind, detail)
+				    select ?::uuid, ?::timestamptz, 'STATUS_CHANGED', jsonb_build_object('from', old_status, 'to', new_status) from changed)
+				select old_status, new_status, client_id from changed""")
+			.params(noticeId, noticeId, ts, noticeId, noticeId, ts)
 			.query()
 			.listOfRows()
 			.stream()
@@ -118,10 +142,14 @@ class NoticeStore {
 		return changed.map(row -> {
 			NoticeStatus from = NoticeStatus.valueOf((String) row.get("old_status"));
 			NoticeStatus to = NoticeStatus.valueOf((String) row.get("new_status"));
-			event(noticeId, now, "STATUS_CHANGED", Map.of("from", from.name(), "to", to.name()));
 			events.publishEvent(new NoticeEvents.NoticeStatusChanged(noticeId, (String) row.get("client_id"), from, to, now));
 			return to;
 		});
+	}
+
+	/** Takes the notice's row lock for the rest of the transaction (see {@link #refreshStatus}). */
+	void lock(UUID noticeId) {
+		jdbc.sql("select 1 from notice where id = ? for update").param(noticeId).query().listOfRows();
 	}
 
 	void event(UUID noticeId, Instant at, String kind, Map<String, ?> detail) {

@@ -193,26 +193,33 @@ public class Replies implements MailReplyHandler {
 		UUID inboundId = Ids.newId(clock);
 		boolean unknownSender = context == null;
 		boolean needsAttention = meaning == ReplyClassifier.Meaning.OTHER || unknownSender;
+		// One statement keeps the reply and writes it into its notice's history; a second copy of the same
+		// message (a provider's retry racing the first) inserts nothing and rolls back below.
+		String history = context == null ? null : toJson(NoticeStore.detail("channel", channel.name(), "inboundId",
+				inboundId.toString(), "classification", meaning.name(), "match", method, "otherOpenNotices",
+				candidates.size() > 1 ? candidates.subList(1, candidates.size()).stream().map(UUID::toString).toList()
+						: null));
 		int inserted = jdbc.sql("""
-				insert into inbound_message (id, channel, provider_id, sender, recipient, body, reply_text, classification,
-				                             matched_notice_id, match_method, candidate_notice_ids, needs_attention,
-				                             received_at, evidence_id)
-				values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (channel, provider_id) do nothing""")
+				with kept as (
+				    insert into inbound_message (id, channel, provider_id, sender, recipient, body, reply_text, classification,
+				                                 matched_notice_id, match_method, candidate_notice_ids, needs_attention,
+				                                 received_at, evidence_id)
+				    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (channel, provider_id) do nothing
+				    returning matched_notice_id, received_at),
+				history as (
+				    insert into notice_event (notice_id, at, kind, detail)
+				    select matched_notice_id, received_at, 'REPLY_RECEIVED', ?::jsonb from kept where matched_notice_id is not null)
+				select count(*) from kept""")
 			.params(inboundId, channel.name(), providerId, sender, recipient, body == null ? "" : body,
 					replyText == null ? "" : replyText, meaning.name(), context, method,
-					candidates.toArray(UUID[]::new), needsAttention, Timestamp.from(now), stored.id())
-			.update();
+					candidates.toArray(UUID[]::new), needsAttention, Timestamp.from(now), stored.id(), history)
+			.query(Integer.class)
+			.single();
 		if (inserted == 0) {
 			// The same message arrived twice at once; the other copy is recorded. Undo this one's evidence.
 			throw new ConcurrentReplay(channel.name(), providerId);
 		}
 		boolean acknowledged = false;
-		if (context != null) {
-			store.event(context, now, "REPLY_RECEIVED", NoticeStore.detail("channel", channel.name(), "inboundId",
-					inboundId.toString(), "classification", meaning.name(), "match", method, "otherOpenNotices",
-					candidates.size() > 1 ? candidates.subList(1, candidates.size()).stream().map(UUID::toString).toList()
-							: null));
-		}
 		switch (meaning) {
 			case ACK -> {
 				if (ackTarget != null) {
@@ -243,6 +250,10 @@ public class Replies implements MailReplyHandler {
 					unknownSender ? ", unknown sender" : "");
 		}
 		return new Outcome(inboundId, meaning.name(), context, acknowledged, false);
+	}
+
+	private String toJson(Object value) {
+		return store.toJson(value);
 	}
 
 	private Outcome replaySafe(String channel, String providerId, java.util.function.Supplier<Outcome> work) {
