@@ -40,12 +40,8 @@ public final class LocalRun {
 			stack.close();
 		}, "localrun-shutdown"));
 		try {
-			String[] appArgs = stack.applicationArguments(withDefault(withoutServerPort(args),
-					"--spring.main.register-shutdown-hook=false"));
-			ConfigurableApplicationContext context = SpringApplication.from(AcklineApplication::main)
-				.with(LocalRunConfiguration.class)
-				.run(appArgs)
-				.getApplicationContext();
+			ConfigurableApplicationContext context = startApp(stack,
+					withDefault(args, "--spring.main.register-shutdown-hook=false"));
 			app.set(context);
 			System.out.println(banner(stack, context.getEnvironment()));
 		}
@@ -53,6 +49,18 @@ public final class LocalRun {
 			log.error("Ackline did not start; stopping the embedded services", ex);
 			System.exit(1);
 		}
+	}
+
+	/**
+	 * Starts Ackline on a running stack, with the local run's additions (the {@code /simulator} page), and returns
+	 * it once it answers. {@code args} win over the stack's own properties; a {@code --server.port} among them is
+	 * dropped, since the stack's app port is the one its URLs name. Closing the context leaves the stack running.
+	 */
+	public static ConfigurableApplicationContext startApp(LocalStack stack, String... args) {
+		return SpringApplication.from(AcklineApplication::main)
+			.with(LocalRunConfiguration.class)
+			.run(stack.applicationArguments(withoutServerPort(args)))
+			.getApplicationContext();
 	}
 
 	// --server.port went into the stack's settings (0 became a concrete free port, so that the public base URL and

@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * How many messages a second the Twilio simulator takes, with a sent and a delivered callback posted for each, so
- * that benchmarks of the app measure the app. Not in the normal suite: {@code -Dtest=TwilioSimulatorBenchmark
- * -Dsurefire.excludedGroups=}.
+ * that one can see benchmarks of the app measure the app. Figures are printed, never asserted: this project has no
+ * timed assertions. Not in the normal suite: {@code -Dtest=TwilioSimulatorBenchmark -Dsurefire.excludedGroups=}.
  */
 @Tag("benchmark")
 class TwilioSimulatorBenchmark {
@@ -36,7 +36,7 @@ class TwilioSimulatorBenchmark {
 	static final int CLIENTS = 16;
 
 	@Test
-	void takesOverAThousandMessagesASecondWithCallbacks() throws Exception {
+	void messagesASecondWithCallbacks() throws Exception {
 		try (TwilioSimulator simulator = TwilioSimulator.start(TwilioSimulator.Settings.defaults()
 			.withDelays(Duration.ZERO, Duration.ZERO)); WebhookReceiver app = new WebhookReceiver()) {
 			HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
@@ -52,12 +52,12 @@ class TwilioSimulatorBenchmark {
 			int created = send(http, url, auth, callback, MESSAGES);
 			double seconds = (System.nanoTime() - start) / 1e9;
 			double rate = created / seconds;
-			System.out.printf("Twilio simulator: %d messages in %.2f s = %.0f messages/s (%d clients)%n", created,
+			System.out.printf("Twilio simulator: %d messages in %.2f s = %.0f messages/s (%d clients; it should take "
+					+ "well over the app's goal of 1,000/s, so that the app's benchmark measures the app)%n", created,
 					seconds, rate, CLIENTS);
 
 			assertThat(created).isEqualTo(MESSAGES);
 			assertThat(simulator.messages()).hasSize(MESSAGES);
-			assertThat(rate).isGreaterThan(1000);
 			awaitCallbacks(simulator, 2 * MESSAGES);
 			long failedAttempts = simulator.callbacks().stream().filter(c -> c.httpStatus() != 200).count();
 			System.out.printf("callbacks delivered: %d in %.2f s (%d failed attempts retried)%n",
