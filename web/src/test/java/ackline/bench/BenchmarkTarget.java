@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import ackline.localrun.LocalRun;
@@ -161,6 +162,16 @@ final class BenchmarkTarget implements AutoCloseable {
 				null, null, null, remote);
 	}
 
+	/** The status callbacks the simulator posted, when it runs in this JVM: how many, and how many attempts failed. */
+	String callbacks() {
+		if (this.stack == null) {
+			return null;
+		}
+		List<TwilioSimulator.StatusCallback> callbacks = this.stack.twilio().callbacks();
+		long failed = callbacks.stream().filter(c -> c.httpStatus() < 200 || c.httpStatus() >= 300).count();
+		return String.format(Locale.ROOT, "%,d status callback attempts posted, %,d failed", callbacks.size(), failed);
+	}
+
 	/** Create requests the simulator has had, when it runs in this JVM; -1 otherwise. */
 	long simulatorCreateRequests() {
 		return (this.stack != null) ? this.stack.twilio().createRequestCount() : -1;
@@ -227,6 +238,9 @@ final class BenchmarkTarget implements AutoCloseable {
 			}
 		}
 		finally {
+			if (this.cpu != null) {
+				this.cpu.close();
+			}
 			if (this.app != null) {
 				this.app.close();
 			}

@@ -12,6 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -19,13 +23,13 @@ import java.util.stream.Stream;
  * grouped by what they do (the app, the simulator and the load generator all run here), the embedded PostgreSQL and
  * Redis processes, and the rest of the machine, which is shared.
  */
-final class CpuMeter {
+final class CpuMeter implements AutoCloseable {
 
 	static final String GC = "JVM: garbage collector";
 
 	static final String JIT = "JVM: JIT compilers";
 
-	static final String OTHER_JVM = "JVM: other (VM thread, threads that ended)";
+	static final String OTHER_JVM = "JVM: other (VM thread, last moments of threads that ended)";
 
 	static final String POSTGRES = "PostgreSQL (all its processes)";
 
@@ -51,23 +55,40 @@ final class CpuMeter {
 
 	private final int redisPort;
 
+	// every thread seen, by id, with its group and CPU time when last seen: threads that end (Tomcat shrinks its pool,
+	// the JDK's HTTP client starts and ends its own) keep what they used until then
+	private final Map<Long, Seen> seen = new ConcurrentHashMap<>();
+
+	private final ScheduledExecutorService tracker = Executors.newSingleThreadScheduledExecutor(runnable -> {
+		Thread thread = new Thread(runnable, "bench-cpu-meter");
+		thread.setDaemon(true);
+		return thread;
+	});
+
 	CpuMeter(int postgresPort, int redisPort) {
 		this.postgresPort = postgresPort;
 		this.redisPort = redisPort;
+		this.tracker.scheduleWithFixedDelay(this::track, 0, 250, TimeUnit.MILLISECONDS);
+	}
+
+	private void track() {
+		for (ThreadInfo info : this.threads.getThreadInfo(this.threads.getAllThreadIds())) {
+			if (info != null) {
+				long cpu = this.threads.getThreadCpuTime(info.getThreadId());
+				if (cpu > 0) {
+					this.seen.put(info.getThreadId(), new Seen(group(info.getThreadName()), cpu));
+				}
+			}
+		}
 	}
 
 	Reading read() {
+		track();
 		Map<String, Long> nanos = new LinkedHashMap<>();
 		long threadTotal = 0;
-		for (ThreadInfo info : this.threads.getThreadInfo(this.threads.getAllThreadIds())) {
-			if (info == null) {
-				continue;
-			}
-			long cpu = this.threads.getThreadCpuTime(info.getThreadId());
-			if (cpu > 0) {
-				nanos.merge(group(info.getThreadName()), cpu, Long::sum);
-				threadTotal += cpu;
-			}
+		for (Seen thread : this.seen.values()) {
+			nanos.merge(thread.group(), thread.cpuNanos(), Long::sum);
+			threadTotal += thread.cpuNanos();
 		}
 		long process = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
 			.getProcessCpuTime();
@@ -179,6 +200,15 @@ final class CpuMeter {
 		catch (IOException | RuntimeException ex) {
 			return -1;
 		}
+	}
+
+	/** Stops watching threads. */
+	@Override
+	public void close() {
+		this.tracker.shutdownNow();
+	}
+
+	private record Seen(String group, long cpuNanos) {
 	}
 
 	/** CPU time used so far, by group, and when it was read. */

@@ -32,7 +32,10 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import ackline.AcklineApplication;
 import ackline.localrun.TwilioSimulator;
+import ackline.notice.NoticeIntake;
+import ackline.queue.WorkQueue;
 import ackline.testing.Api;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
@@ -337,8 +340,16 @@ class NoticeBenchmark {
 				return;
 			}
 			long accepted = acceptedCount();
-			long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-			while ((this.delivered = this.target.database.delivered()) < accepted && System.nanoTime() < deadline) {
+			long deadline = System.nanoTime() + this.parameters.timeout().toNanos();
+			long progressed = System.nanoTime();
+			long before = -1;
+			// a callback the simulator gave up on never comes: stop once nothing has moved for a while
+			while ((this.delivered = this.target.database.delivered()) < accepted && System.nanoTime() < deadline
+					&& System.nanoTime() - progressed < Duration.ofSeconds(30).toNanos()) {
+				if (this.delivered > before) {
+					before = this.delivered;
+					progressed = System.nanoTime();
+				}
 				sleep(POLL);
 			}
 			if (this.delivered >= accepted) {
@@ -568,6 +579,10 @@ class NoticeBenchmark {
 			r.field("load average", String.join(", ", this.loadAverages));
 			r.field("target", this.target.description);
 			r.field("app", this.target.appSettings);
+			if (this.target.cpu != null) {
+				r.field("code", "web from " + origin(AcklineApplication.class) + ", messaging from "
+						+ origin(NoticeIntake.class) + ", core from " + origin(WorkQueue.class));
+			}
 			r.field("notices", String.format(Locale.ROOT, "%,d in batches of %,d, %d parallel submitters "
 					+ "(%,d requests, %d retried)%s", this.notices, this.parameters.batch(),
 					this.parameters.concurrency(), this.submitRequests, this.submitRetries,
@@ -601,8 +616,8 @@ class NoticeBenchmark {
 								: String.format(Locale.ROOT, ", %.1f s after the first submit", this.allDeliveredAfter)));
 			}
 			if (this.simulatorCreateRequests >= 0) {
-				r.field("simulator", String.format(Locale.ROOT, "%,d create requests for %,d notices",
-						this.simulatorCreateRequests, acceptedCount()));
+				r.field("simulator", String.format(Locale.ROOT, "%,d create requests for %,d notices; %s",
+						this.simulatorCreateRequests, acceptedCount(), this.target.callbacks()));
 			}
 			r.blank();
 			r.line("Correctness (each must be 0)");
@@ -692,6 +707,19 @@ class NoticeBenchmark {
 		recording.setName("notice-benchmark");
 		recording.start();
 		return recording;
+	}
+
+	// -pl web runs against the other modules as installed in ~/.m2, which may be newer or older than this checkout
+	private static String origin(Class<?> type) {
+		try {
+			Path path = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+			String name = path.getFileName().toString().endsWith(".jar") ? path.getFileName().toString()
+					: Path.of("").toAbsolutePath().relativize(path).toString();
+			return name + " (" + Files.getLastModifiedTime(path).toInstant().truncatedTo(ChronoUnit.SECONDS) + ")";
+		}
+		catch (Exception ex) {
+			return "unknown";
+		}
 	}
 
 	private static String cpuModel() {

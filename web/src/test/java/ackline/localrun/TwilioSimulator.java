@@ -30,13 +30,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -85,6 +88,9 @@ public final class TwilioSimulator implements AutoCloseable {
 
 	private static final HexFormat HEX = HexFormat.of();
 
+	/** Status callbacks posted at once at most, as a provider spreads its own; the rest wait their turn. */
+	static final int CALLBACKS_IN_FLIGHT = 64;
+
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	static {
@@ -116,6 +122,12 @@ public final class TwilioSimulator implements AutoCloseable {
 	private volatile Script defaultScript = new Script();
 
 	private final List<StatusCallback> callbacks = Collections.synchronizedList(new ArrayList<>());
+
+	private final Semaphore callbackSlots = new Semaphore(CALLBACKS_IN_FLIGHT);
+
+	private final Queue<Runnable> waitingCallbacks = new ConcurrentLinkedQueue<>();
+
+	private final AtomicInteger callbackStarters = new AtomicInteger();
 
 	private final AtomicLong requests = new AtomicLong();
 
@@ -641,7 +653,7 @@ public final class TwilioSimulator implements AutoCloseable {
 			log.warn("Dropping {} callback for {}: bad StatusCallback URL {}", status, message.sid, url);
 			return CompletableFuture.completedFuture(false);
 		}
-		return this.callbackClient.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+		return sendCallback(request)
 			.handle((response, failure) -> {
 				int code = (response != null) ? response.statusCode() : -1;
 				this.callbacks.add(new StatusCallback(message.sid, status, errorCode, url, attempt, code, Instant.now()));
@@ -666,6 +678,56 @@ public final class TwilioSimulator implements AutoCloseable {
 				}
 				return retried;
 			});
+	}
+
+	/**
+	 * Posts a callback once fewer than {@value #CALLBACKS_IN_FLIGHT} are under way. The JDK client opens a connection
+	 * per concurrent HTTP/1.1 request: unbounded, a burst of twenty thousand messages opened as many connections, ran
+	 * this JVM (and the app in it, in tests) out of file descriptors and dropped most callbacks.
+	 */
+	private CompletableFuture<HttpResponse<Void>> sendCallback(HttpRequest request) {
+		CompletableFuture<HttpResponse<Void>> result = new CompletableFuture<>();
+		this.waitingCallbacks.add(() -> {
+			CompletableFuture<HttpResponse<Void>> sent;
+			try {
+				sent = this.callbackClient.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+			}
+			catch (RuntimeException ex) {
+				sent = CompletableFuture.failedFuture(ex);
+			}
+			sent.whenComplete((response, failure) -> {
+				this.callbackSlots.release();
+				startWaitingCallbacks();
+				if (failure != null) {
+					result.completeExceptionally(failure);
+				}
+				else {
+					result.complete(response);
+				}
+			});
+		});
+		startWaitingCallbacks();
+		return result;
+	}
+
+	// one thread at a time starts waiting callbacks; a call meanwhile makes it look again (no recursion, no lost turn)
+	private void startWaitingCallbacks() {
+		if (this.callbackStarters.getAndIncrement() != 0) {
+			return;
+		}
+		int missed = 1;
+		do {
+			while (!this.waitingCallbacks.isEmpty() && this.callbackSlots.tryAcquire()) {
+				Runnable next = this.waitingCallbacks.poll();
+				if (next == null) {
+					this.callbackSlots.release();
+					break;
+				}
+				next.run();
+			}
+			missed = this.callbackStarters.addAndGet(-missed);
+		}
+		while (missed != 0);
 	}
 
 	private static boolean isError(String status) {
