@@ -86,17 +86,20 @@ final class BenchmarkDatabase implements AutoCloseable {
 				ResultSet rs = s.executeQuery("""
 						select count(*) filter (where %s) as handed_over,
 						       min(a.accepted_at) as first_accepted, max(a.accepted_at) as last_accepted,
-						       percentile_cont(0.5) within group (order by extract(epoch from a.accepted_at - n.created_at)) as p50,
-						       percentile_cont(0.99) within group (order by extract(epoch from a.accepted_at - n.created_at)) as p99,
-						       max(extract(epoch from a.accepted_at - n.created_at)) as slowest
+						       percentile_cont(0.5) within group (order by l.seconds) as p50,
+						       percentile_cont(0.99) within group (order by l.seconds) as p99,
+						       max(l.seconds) as slowest
 						from bench_notice b join notice n on n.id = b.id
-						left join notice_attempt a on a.notice_id = b.id and a.channel = 'SMS'""".formatted(HANDED_OVER))) {
+						left join notice_attempt a on a.notice_id = b.id and a.channel = 'SMS'
+						cross join lateral (select extract(epoch from a.accepted_at - n.created_at) as seconds) l"""
+					.formatted(HANDED_OVER))) {
 			rs.next();
 			return new Sending(rs.getLong("handed_over"), instant(rs.getTimestamp("first_accepted")),
 					instant(rs.getTimestamp("last_accepted")), rs.getDouble("p50"), rs.getDouble("p99"),
 					rs.getDouble("slowest"), notHandedOverByStatus(), count("""
 							select coalesce(sum(c - 1), 0) from (
-							    select a.provider_id, count(*) as c from bench_notice b join notice_attempt a on a.notice_id = b.id
+							    select a.provider_id, count(*) as c
+							    from bench_notice b join notice_attempt a on a.notice_id = b.id
 							    where a.provider_id is not null group by a.provider_id having count(*) > 1) d"""),
 					count("select count(*) - count(distinct a.notice_id) from bench_notice b "
 							+ "join notice_attempt a on a.notice_id = b.id where a.channel = 'SMS'"));

@@ -65,8 +65,8 @@ final class BenchmarkTarget implements AutoCloseable {
 	private final BenchmarkParameters.Remote remote;
 
 	private BenchmarkTarget(String description, String appSettings, String appUrl, String publicBaseUrl,
-			String accountSid, String authToken, String fromNumber, BenchmarkDatabase database, String databaseMissing, CpuMeter cpu,
-			LocalStack stack, ConfigurableApplicationContext app, BenchmarkParameters.Remote remote) {
+			String accountSid, String authToken, String fromNumber, BenchmarkDatabase database, String databaseMissing,
+			CpuMeter cpu, LocalStack stack, ConfigurableApplicationContext app, BenchmarkParameters.Remote remote) {
 		this.description = description;
 		this.appSettings = appSettings;
 		this.appUrl = appUrl;
@@ -158,8 +158,8 @@ final class BenchmarkTarget implements AutoCloseable {
 		return new BenchmarkTarget("the local run at " + remote.appUrl(),
 				"as that run was started (the local run limits SMS to 10/s unless started with "
 						+ "--ackline.sms.rate-per-second=0)",
-				remote.appUrl(), remote.publicBaseUrl(), remote.accountSid(), remote.authToken(), remote.fromNumber(), database, missing,
-				null, null, null, remote);
+				remote.appUrl(), remote.publicBaseUrl(), remote.accountSid(), remote.authToken(), remote.fromNumber(),
+				database, missing, null, null, null, remote);
 	}
 
 	/** The status callbacks the simulator posted, when it runs in this JVM: how many, and how many attempts failed. */

@@ -806,10 +806,12 @@ class NoticeBenchmark {
 			if (usage.items() > 0) {
 				double app = 1000 * usage.appSide() / usage.items();
 				double harness = 1000 * usage.harness() / usage.items();
-				line(String.format(Locale.ROOT, "    = %.2f ms CPU per item in the app and its services (app JVM threads, "
-						+ "GC, JIT, PostgreSQL, Redis) + %.2f ms in the simulator and benchmark clients:", app, harness));
+				line(String.format(Locale.ROOT, "    = %.2f ms CPU per item in the app and its services (app JVM "
+						+ "threads, GC, JIT, PostgreSQL, Redis) + %.2f ms in the simulator and benchmark clients:", app,
+						harness));
 				line(String.format(Locale.ROOT, "      %d cores allow at most %,.0f items/s with the harness on this "
-						+ "machine, %,.0f/s with it elsewhere", cores, cores * 1000 / (app + harness), cores * 1000 / app));
+						+ "machine, %,.0f/s with it elsewhere", cores, cores * 1000 / (app + harness),
+						cores * 1000 / app));
 			}
 		}
 

@@ -68,8 +68,12 @@ final class StackSampler implements AutoCloseable {
 
 	/** What a thread is doing, from the innermost frame outwards. */
 	static String activity(ThreadInfo info) {
-		StackTraceElement[] stack = info.getStackTrace();
-		boolean io = stack.length > 0 && isSocketRead(stack);
+		StackTraceElement[] elements = info.getStackTrace();
+		String[] stack = new String[elements.length];
+		for (int i = 0; i < elements.length; i++) {
+			stack[i] = elements[i].getClassName() + "." + elements[i].getMethodName();
+		}
+		boolean io = isSocketRead(stack);
 		if (has(stack, "com.zaxxer.hikari.pool.HikariPool.getConnection")
 				&& info.getThreadState() != Thread.State.RUNNABLE) {
 			return "waiting for a pooled DB connection (Hikari)";
@@ -81,6 +85,9 @@ final class StackSampler implements AutoCloseable {
 			}
 			if (has(stack, "io.github.bucket4j")) {
 				return "rate limiter wait";
+			}
+			if (has(stack, "SecureRandom") || has(stack, "NativePRNG")) {
+				return "waiting for the JVM's shared SecureRandom (random UUIDs, ids)";
 			}
 			return "blocked or waiting: " + top(stack);
 		}
@@ -126,9 +133,9 @@ final class StackSampler implements AutoCloseable {
 		return "other: " + top(stack);
 	}
 
-	private static boolean isSocketRead(StackTraceElement[] stack) {
+	private static boolean isSocketRead(String[] stack) {
 		for (int i = 0; i < Math.min(stack.length, 12); i++) {
-			String frame = stack[i].getClassName() + "." + stack[i].getMethodName();
+			String frame = stack[i];
 			if (frame.contains("SocketDispatcher.read") || frame.contains("NioSocketImpl") || frame.contains("socketRead")
 					|| frame.contains("EPoll.wait") || frame.contains("Net.poll")) {
 				return true;
@@ -137,9 +144,9 @@ final class StackSampler implements AutoCloseable {
 		return false;
 	}
 
-	private static boolean has(StackTraceElement[] stack, String text) {
-		for (StackTraceElement frame : stack) {
-			if ((frame.getClassName() + "." + frame.getMethodName()).contains(text)) {
+	private static boolean has(String[] stack, String text) {
+		for (String frame : stack) {
+			if (frame.contains(text)) {
 				return true;
 			}
 		}
@@ -147,14 +154,14 @@ final class StackSampler implements AutoCloseable {
 	}
 
 	// the innermost frame that is not the JDK's, which says more than Unsafe.park
-	private static String top(StackTraceElement[] stack) {
-		for (StackTraceElement frame : stack) {
-			String name = frame.getClassName();
-			if (!name.startsWith("java.") && !name.startsWith("jdk.") && !name.startsWith("sun.")) {
-				return name.substring(name.lastIndexOf('.') + 1) + "." + frame.getMethodName();
+	private static String top(String[] stack) {
+		for (String frame : stack) {
+			if (!frame.startsWith("java.") && !frame.startsWith("jdk.") && !frame.startsWith("sun.")) {
+				String type = frame.substring(0, frame.lastIndexOf('.'));
+				return frame.substring(type.lastIndexOf('.') + 1);
 			}
 		}
-		return (stack.length > 0) ? stack[0].getClassName() + "." + stack[0].getMethodName() : "(no stack)";
+		return (stack.length > 0) ? stack[0] : "(no stack)";
 	}
 
 	/**
