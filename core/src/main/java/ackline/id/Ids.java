@@ -1,6 +1,7 @@
 package ackline.id;
 
 import java.security.SecureRandom;
+import java.util.concurrent.ThreadLocalRandom;
 import java.time.Clock;
 import java.util.UUID;
 
@@ -9,8 +10,6 @@ import java.util.UUID;
  * and short human references that a client can read out on the phone.
  */
 public final class Ids {
-
-	private static final SecureRandom random = new SecureRandom();
 
 	private static final char[] CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
 
@@ -21,7 +20,12 @@ public final class Ids {
 		return newId(Clock.systemUTC());
 	}
 
+	/**
+	 * An id is not a secret (tokens are made elsewhere, from {@link SecureRandom}), so its random bits come
+	 * from {@link ThreadLocalRandom}: no lock shared by every thread that creates rows.
+	 */
 	public static UUID newId(Clock clock) {
+		ThreadLocalRandom random = ThreadLocalRandom.current();
 		long millis = clock.millis();
 		long randA = random.nextInt(1 << 12);
 		long msb = (millis << 16) | (0x7L << 12) | randA;

@@ -1,5 +1,7 @@
 package ackline.phone;
 
+import java.util.regex.Pattern;
+
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
@@ -12,6 +14,8 @@ import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 public final class PhoneNumbers {
 
 	private static final PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+
+	private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{7,14}");
 
 	private final String defaultRegion;
 
@@ -44,6 +48,10 @@ public final class PhoneNumbers {
 
 	/** The number normalised if it can be, else the input trimmed: for matching inbound senders. */
 	public String normalizeLeniently(String raw) {
+		if (raw != null && E164.matcher(raw).matches()) {
+			// Providers post senders in E.164 already: no need to parse what is canonical.
+			return raw;
+		}
 		try {
 			return normalize(raw);
 		}

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import ackline.id.Ids;
+
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -45,7 +47,7 @@ class Acknowledgements {
 				        'late', ack.late, 'evidenceId', ?::text, 'inboundId', ?::text))
 				    from ack)
 				select old.status, old.client_id, ack.late from old join ack on ack.notice_id = old.id""")
-			.params(noticeId, UUID.randomUUID(), channel.name(), text, ts, ts, inboundId, clientIp, userAgent, evidenceId,
+			.params(noticeId, Ids.newId(), channel.name(), text, ts, ts, inboundId, clientIp, userAgent, evidenceId,
 					ts, ts, ts, channel.name(), evidenceId.toString(), inboundId == null ? null : inboundId.toString())
 			.query()
 			.listOfRows();

@@ -102,7 +102,8 @@ public class DeliveryReports {
 					noticeId, ts, report.providerId(), report.status(), errorCode, noticeId)
 			.query(Boolean.class)
 			.single());
-		if (applied) {
+		// QUEUED and SENT make the same notice status (SENT): only a final report can change it.
+		if (applied && status.isFinal()) {
 			store.refreshStatus(noticeId, now);
 		}
 		return applied;

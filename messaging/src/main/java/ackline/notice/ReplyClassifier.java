@@ -4,6 +4,7 @@ import java.text.Normalizer;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -17,6 +18,8 @@ class ReplyClassifier {
 	enum Meaning {
 		ACK, OPT_OUT, OTHER
 	}
+
+	private static final Pattern SEPARATORS = Pattern.compile("[\\s.,!~;:'\"、。，！～；：…·]+");
 
 	private static final List<String> POLITE_TAILS = List.of("谢谢您", "谢谢你", "谢谢", "多谢", "THANKS", "THANKYOU",
 			"THANK YOU", "了", "啦", "的");
@@ -58,8 +61,7 @@ class ReplyClassifier {
 	static String normalize(String text) {
 		String n = Normalizer.normalize(text, Normalizer.Form.NFKC).toUpperCase(Locale.ROOT).strip();
 		// Closing punctuation and separators carry no meaning here; a question mark does, so it stays.
-		n = n.replaceAll("[\\s.,!~;:'\"、。，！～；：…·]+", " ").strip();
-		return n.replace(" ", "");
+		return SEPARATORS.matcher(n).replaceAll("");
 	}
 
 	private static String stripPoliteTail(String text) {

@@ -18,6 +18,7 @@ import ackline.evidence.EvidenceStore;
 import ackline.evidence.EvidenceTamperedException;
 import ackline.evidence.NewEvidence;
 import ackline.evidence.StoredEvidence;
+import ackline.id.Ids;
 
 import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -39,7 +40,7 @@ class JdbcEvidenceStore implements EvidenceStore {
 
 	@Override
 	public StoredEvidence store(NewEvidence evidence) {
-		UUID id = UUID.randomUUID();
+		UUID id = Ids.newId(clock);
 		String sha256 = sha256(evidence.body());
 		Instant now = clock.instant();
 		EvidenceLinks links = evidence.links();
