@@ -33,8 +33,8 @@ class NoticeConfiguration {
 	}
 
 	@Bean
-	NoticeStore noticeStore(JdbcClient jdbc, ApplicationEventPublisher events) {
-		return new NoticeStore(jdbc, events);
+	NoticeStore noticeStore(JdbcClient jdbc, JdbcTemplate jdbcTemplate, ApplicationEventPublisher events) {
+		return new NoticeStore(jdbc, jdbcTemplate, events);
 	}
 
 	@Bean

@@ -180,14 +180,15 @@ public class NoticeDispatcher implements SmartLifecycle {
 					}
 				}
 				List<NoticeStore.Claimed> claimed = store.claim(ids, consumer, clock.instant());
+				List<Handed> handed = new ArrayList<>();
 				for (NoticeStore.Claimed attempt : claimed) {
-					if (channel == Channel.SMS) {
-						sendSms(attempt);
-					}
-					else {
-						sendMail(attempt);
+					Handed h = channel == Channel.SMS ? sendSms(attempt) : sendMail(attempt);
+					if (h != null) {
+						handed.add(h);
 					}
 				}
+				// What the providers took is recorded together: one transaction for the whole take.
+				recordAccepted(handed);
 				queue.done(queueName, deliveries);
 				pause = 100;
 			}
@@ -204,7 +205,12 @@ public class NoticeDispatcher implements SmartLifecycle {
 		}
 	}
 
-	void sendSms(NoticeStore.Claimed attempt) throws InterruptedException {
+	/** An attempt its provider took, with the provider's answer to keep as evidence. */
+	record Handed(NoticeStore.Claimed attempt, String provider, String providerId, AttemptStatus status, NewEvidence proof) {
+	}
+
+	/** Sends one SMS; returns what the provider took, or null when it refused (already recorded). */
+	Handed sendSms(NoticeStore.Claimed attempt) throws InterruptedException {
 		rateLimiter.acquire(sms.sender());
 		SmsGateway.OutgoingSms out = new SmsGateway.OutgoingSms(attempt.id(), sms.sender(), attempt.destination(),
 				attempt.body(), statusCallback(sms.provider(), attempt.id()));
@@ -212,44 +218,60 @@ public class NoticeDispatcher implements SmartLifecycle {
 		try {
 			SmsGateway.SmsAccepted accepted = sms.send(out);
 			sample.stop(meters.timer("ackline.sms.send", "result", "accepted"));
-			AttemptStatus status = AttemptStatus.fromTwilio(accepted.status());
-			recordAccepted(attempt, sms.provider(), accepted.providerId(),
-					status == null || status.rank() < AttemptStatus.QUEUED.rank() ? AttemptStatus.QUEUED : status,
-					new NewEvidence(EvidenceKind.SMS_SENT, "application/json",
-							accepted.rawResponse().getBytes(StandardCharsets.UTF_8),
-							EvidenceLinks.notice(attempt.clientId(), attempt.noticeId())));
 			log.debug("SMS for notice {} to {} accepted as {}", attempt.noticeId(), PhoneNumbers.mask(attempt.destination()),
 					accepted.providerId());
+			return handed(attempt, accepted);
 		}
 		catch (SmsSendException ex) {
 			sample.stop(meters.timer("ackline.sms.send", "result", ex.retryable() ? "retryable" : "refused"));
 			failOrRetry(attempt, ex.code(), ex.getMessage(), ex.retryable());
+			return null;
 		}
 	}
 
-	void sendMail(NoticeStore.Claimed attempt) {
+	/** What an SMS provider's acceptance becomes: at least QUEUED, and its answer as evidence. */
+	Handed handed(NoticeStore.Claimed attempt, SmsGateway.SmsAccepted accepted) {
+		AttemptStatus status = AttemptStatus.fromTwilio(accepted.status());
+		return new Handed(attempt, sms.provider(), accepted.providerId(),
+				status == null || status.rank() < AttemptStatus.QUEUED.rank() ? AttemptStatus.QUEUED : status,
+				new NewEvidence(EvidenceKind.SMS_SENT, "application/json",
+						accepted.rawResponse().getBytes(StandardCharsets.UTF_8),
+						EvidenceLinks.notice(attempt.clientId(), attempt.noticeId())));
+	}
+
+	/** Sends one email; returns what the server took, or null when it refused (already recorded). */
+	Handed sendMail(NoticeStore.Claimed attempt) {
 		String messageId = "<notice-" + attempt.noticeId() + "@" + domain(settings.mailFrom()) + ">";
 		MailGateway.OutgoingMail out = new MailGateway.OutgoingMail(messageId, settings.mailFrom(),
 				attempt.destination(), attempt.subject(), attempt.body(), attempt.htmlBody());
 		try {
 			MailGateway.SentMail sent = mail.send(out);
 			meters.counter("ackline.email.send", "result", "accepted").increment();
-			recordAccepted(attempt, "smtp", sent.messageId(), AttemptStatus.SENT, new NewEvidence(
+			return new Handed(attempt, "smtp", sent.messageId(), AttemptStatus.SENT, new NewEvidence(
 					EvidenceKind.EMAIL_SENT, "message/rfc822", sent.raw(),
 					EvidenceLinks.notice(attempt.clientId(), attempt.noticeId())));
 		}
 		catch (MailSendException ex) {
 			meters.counter("ackline.email.send", "result", ex.retryable() ? "retryable" : "refused").increment();
 			failOrRetry(attempt, ex.code(), ex.getMessage(), ex.retryable());
+			return null;
 		}
 	}
 
-	void recordAccepted(NoticeStore.Claimed attempt, String provider, String providerId, AttemptStatus status,
-			NewEvidence proof) {
+	void recordAccepted(List<Handed> handed) {
+		if (handed.isEmpty()) {
+			return;
+		}
 		tx.executeWithoutResult(s -> {
 			Instant now = clock.instant();
-			StoredEvidence stored = evidence.store(proof);
-			store.accepted(attempt, provider, providerId, status, stored.id(), now);
+			List<StoredEvidence> stored = evidence.storeAll(handed.stream().map(Handed::proof).toList());
+			List<NoticeStore.Handover> handovers = new ArrayList<>();
+			for (int i = 0; i < handed.size(); i++) {
+				Handed h = handed.get(i);
+				handovers.add(new NoticeStore.Handover(h.attempt(), h.provider(), h.providerId(), h.status(),
+						stored.get(i).id()));
+			}
+			store.accepted(handovers, now);
 		});
 	}
 

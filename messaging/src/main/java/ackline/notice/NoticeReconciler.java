@@ -1,6 +1,5 @@
 package ackline.notice;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -11,9 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-import ackline.evidence.EvidenceKind;
-import ackline.evidence.EvidenceLinks;
-import ackline.evidence.NewEvidence;
 import ackline.queue.WorkQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -170,12 +166,7 @@ public class NoticeReconciler {
 			}
 			if (found.isPresent()) {
 				SmsGateway.SmsAccepted accepted = found.get();
-				AttemptStatus status = AttemptStatus.fromTwilio(accepted.status());
-				dispatcher.recordAccepted(attempt, sms.provider(), accepted.providerId(),
-						status == null || status.rank() < AttemptStatus.QUEUED.rank() ? AttemptStatus.QUEUED : status,
-						new NewEvidence(EvidenceKind.SMS_SENT, "application/json",
-								accepted.rawResponse().getBytes(StandardCharsets.UTF_8),
-								EvidenceLinks.notice(attempt.clientId(), attempt.noticeId())));
+				dispatcher.recordAccepted(List.of(dispatcher.handed(attempt, accepted)));
 				log.info("Attempt {} had reached the provider before its worker died: adopted {}", attempt.id(),
 						accepted.providerId());
 			}

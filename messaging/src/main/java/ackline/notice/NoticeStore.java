@@ -10,6 +10,7 @@ import java.util.UUID;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** The notice hub's SQL for attempts, statuses and history, shared by its workers and handlers. */
@@ -17,12 +18,15 @@ class NoticeStore {
 
 	private final JdbcClient jdbc;
 
+	private final JdbcTemplate jdbcTemplate;
+
 	private final ApplicationEventPublisher events;
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
-	NoticeStore(JdbcClient jdbc, ApplicationEventPublisher events) {
+	NoticeStore(JdbcClient jdbc, JdbcTemplate jdbcTemplate, ApplicationEventPublisher events) {
 		this.jdbc = jdbc;
+		this.jdbcTemplate = jdbcTemplate;
 		this.events = events;
 	}
 
@@ -47,13 +51,25 @@ class NoticeStore {
 	}
 
 	/**
-	 * The provider took the message. Never lowers a status a fast delivery report may already have raised.
-	 * One statement locks the notice, updates the attempt and writes the history; the status follows.
+	 * Providers took these messages. Never lowers a status a fast delivery report may already have raised.
+	 * Notices are locked in id order (no deadlock with another worker's batch), each attempt is updated with
+	 * its history in one statement, and the notices' statuses follow in one more.
 	 */
-	void accepted(Claimed attempt, String provider, String providerId, AttemptStatus status, UUID evidenceId,
-			Instant now) {
+	void accepted(List<Handover> handovers, Instant now) {
+		if (handovers.isEmpty()) {
+			return;
+		}
 		Timestamp ts = Timestamp.from(now);
-		jdbc.sql("""
+		List<Handover> ordered = handovers.stream().sorted(java.util.Comparator.comparing(h -> h.attempt().noticeId())).toList();
+		List<Object[]> rows = new java.util.ArrayList<>();
+		for (Handover h : ordered) {
+			AttemptStatus status = h.status();
+			rows.add(new Object[] { h.attempt().noticeId(), h.provider(), h.providerId(), ts, h.evidenceId(), ts,
+					status.rank(), status.name(), status.rank(), status.name(), ts, h.attempt().id(), ts,
+					toJson(Map.of("channel", h.attempt().channel().name(), "provider", h.provider(), "providerId",
+							h.providerId(), "try", h.attempt().tries())) });
+		}
+		jdbcTemplate.batchUpdate("""
 				with locked as (select id from notice where id = ? for update),
 				changed as (
 				    update notice_attempt
@@ -65,13 +81,12 @@ class NoticeStore {
 				    where id = ? and exists (select 1 from locked)
 				    returning notice_id)
 				insert into notice_event (notice_id, at, kind, detail)
-				select notice_id, ?::timestamptz, 'HANDED_TO_PROVIDER', ?::jsonb from changed""")
-			.params(attempt.noticeId(), provider, providerId, ts, evidenceId, ts, status.rank(), status.name(),
-					status.rank(), status.name(), ts, attempt.id(), ts,
-					toJson(Map.of("channel", attempt.channel().name(), "provider", provider, "providerId", providerId,
-							"try", attempt.tries())))
-			.update();
-		refreshStatus(attempt.noticeId(), now);
+				select notice_id, ?::timestamptz, 'HANDED_TO_PROVIDER', ?::jsonb from changed""", rows);
+		refreshStatuses(ordered.stream().map(h -> h.attempt().noticeId()).distinct().toList(), now);
+	}
+
+	/** One attempt the provider took, with the evidence of its answer already stored. */
+	record Handover(Claimed attempt, String provider, String providerId, AttemptStatus status, UUID evidenceId) {
 	}
 
 	void retry(Claimed attempt, String code, String message, Instant next, Instant now) {
@@ -115,36 +130,45 @@ class NoticeStore {
 	 * committed by others: two channels failing at once still make the notice FAILED.
 	 */
 	Optional<NoticeStatus> refreshStatus(UUID noticeId, Instant now) {
+		return Optional.ofNullable(refreshStatuses(List.of(noticeId), now).get(noticeId));
+	}
+
+	/** {@link #refreshStatus} for several notices in one statement; returns the new status of those that changed. */
+	Map<UUID, NoticeStatus> refreshStatuses(List<UUID> noticeIds, Instant now) {
 		Timestamp ts = Timestamp.from(now);
-		Optional<Map<String, Object>> changed = jdbc.sql("""
+		UUID[] ids = noticeIds.toArray(UUID[]::new);
+		List<Map<String, Object>> rows = jdbc.sql("""
 				with derived as (
-				    select case
+				    select notice_id, case
 				        when bool_or(status = 'DELIVERED') then 'DELIVERED'
 				        when bool_or(status in ('QUEUED', 'SENT')) then 'SENT'
 				        when bool_and(status in ('FAILED', 'UNDELIVERED', 'SKIPPED')) then 'FAILED'
 				        else 'PENDING' end as status
-				    from notice_attempt where notice_id = ?),
-				old as (select status, client_id from notice where id = ? for update),
+				    from notice_attempt where notice_id = any(?) group by notice_id),
+				old as (select id, status, client_id from notice where id = any(?) order by id for update),
 				changed as (
 				    update notice n set status = d.status, updated_at = ?
 				    from derived d, old o
-				    where n.id = ? and n.status not in ('ACKNOWLEDGED', 'EXPIRED') and n.status <> d.status
-				    returning o.status as old_status, n.status as new_status, n.client_id),
+				    where n.id = d.notice_id and o.id = n.id and n.status not in ('ACKNOWLEDGED', 'EXPIRED')
+				      and n.status <> d.status
+				    returning n.id, o.status as old_status, n.status as new_status, n.client_id),
 				history as (
 				    insert into notice_event (notice_id, at, kind, detail)
-				    select ?::uuid, ?::timestamptz, 'STATUS_CHANGED', jsonb_build_object('from', old_status, 'to', new_status) from changed)
-				select old_status, new_status, client_id from changed""")
-			.params(noticeId, noticeId, ts, noticeId, noticeId, ts)
+				    select id, ?::timestamptz, 'STATUS_CHANGED', jsonb_build_object('from', old_status, 'to', new_status)
+				    from changed)
+				select id, old_status, new_status, client_id from changed""")
+			.params(ids, ids, ts, ts)
 			.query()
-			.listOfRows()
-			.stream()
-			.findFirst();
-		return changed.map(row -> {
+			.listOfRows();
+		Map<UUID, NoticeStatus> changed = new java.util.HashMap<>();
+		for (Map<String, Object> row : rows) {
+			UUID id = (UUID) row.get("id");
 			NoticeStatus from = NoticeStatus.valueOf((String) row.get("old_status"));
 			NoticeStatus to = NoticeStatus.valueOf((String) row.get("new_status"));
-			events.publishEvent(new NoticeEvents.NoticeStatusChanged(noticeId, (String) row.get("client_id"), from, to, now));
-			return to;
-		});
+			changed.put(id, to);
+			events.publishEvent(new NoticeEvents.NoticeStatusChanged(id, (String) row.get("client_id"), from, to, now));
+		}
+		return changed;
 	}
 
 	/** Takes the notice's row lock for the rest of the transaction (see {@link #refreshStatus}). */

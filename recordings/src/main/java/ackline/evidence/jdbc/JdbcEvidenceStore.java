@@ -21,6 +21,7 @@ import ackline.evidence.StoredEvidence;
 import ackline.id.Ids;
 
 import org.springframework.dao.EmptyResultDataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -29,12 +30,20 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 class JdbcEvidenceStore implements EvidenceStore {
 
+	private static final String INSERT = """
+			insert into evidence (id, kind, content_type, size_bytes, sha256, body, stored_at,
+			                      client_id, notice_id, task_id, call_id, agent_id)
+			values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+
 	private final JdbcClient jdbc;
+
+	private final JdbcTemplate jdbcTemplate;
 
 	private final Clock clock;
 
-	JdbcEvidenceStore(JdbcClient jdbc, Clock clock) {
+	JdbcEvidenceStore(JdbcClient jdbc, JdbcTemplate jdbcTemplate, Clock clock) {
 		this.jdbc = jdbc;
+		this.jdbcTemplate = jdbcTemplate;
 		this.clock = clock;
 	}
 
@@ -44,16 +53,31 @@ class JdbcEvidenceStore implements EvidenceStore {
 		String sha256 = sha256(evidence.body());
 		Instant now = clock.instant();
 		EvidenceLinks links = evidence.links();
-		jdbc.sql("""
-				insert into evidence (id, kind, content_type, size_bytes, sha256, body, stored_at,
-				                      client_id, notice_id, task_id, call_id, agent_id)
-				values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+		jdbc.sql(INSERT)
 			.params(id, evidence.kind().name(), evidence.contentType(), evidence.body().length, sha256,
 					evidence.body(), Timestamp.from(now), links.clientId(), links.noticeId(), links.taskId(),
 					links.callId(), links.agentId())
 			.update();
 		return new StoredEvidence(id, evidence.kind(), evidence.contentType(), evidence.body().length, sha256, now,
 				links);
+	}
+
+	@Override
+	public List<StoredEvidence> storeAll(List<NewEvidence> evidence) {
+		Instant now = clock.instant();
+		List<StoredEvidence> stored = new java.util.ArrayList<>();
+		List<Object[]> rows = new java.util.ArrayList<>();
+		for (NewEvidence e : evidence) {
+			UUID id = Ids.newId(clock);
+			String sha256 = sha256(e.body());
+			EvidenceLinks links = e.links();
+			rows.add(new Object[] { id, e.kind().name(), e.contentType(), e.body().length, sha256, e.body(),
+					Timestamp.from(now), links.clientId(), links.noticeId(), links.taskId(), links.callId(),
+					links.agentId() });
+			stored.add(new StoredEvidence(id, e.kind(), e.contentType(), e.body().length, sha256, now, links));
+		}
+		jdbcTemplate.batchUpdate(INSERT, rows);
+		return stored;
 	}
 
 	@Override
