@@ -87,11 +87,9 @@ public class Replies implements MailReplyHandler {
 	}
 
 	public Outcome onSms(SmsReceived sms) {
+		// A replayed MessageSid is caught by the unique (channel, provider id) when the reply is kept: that
+		// transaction rolls back, evidence included, and the first copy's outcome is returned.
 		Outcome outcome = replaySafe("SMS", sms.providerId(), () -> tx.execute(s -> {
-			Outcome seen = seen("SMS", sms.providerId());
-			if (seen != null) {
-				return seen;
-			}
 			Instant now = clock.instant();
 			String sender = phones.normalizeLeniently(sms.from());
 			List<Map<String, Object>> open = jdbc.sql("""
@@ -123,10 +121,6 @@ public class Replies implements MailReplyHandler {
 
 	public Outcome onMail(ReceivedMail mail) {
 		return replaySafe("EMAIL", mail.messageId(), () -> tx.execute(s -> {
-			Outcome seen = seen("EMAIL", mail.messageId());
-			if (seen != null) {
-				return seen;
-			}
 			Instant now = clock.instant();
 			List<String> ids = new ArrayList<>();
 			if (mail.inReplyTo() != null) {
@@ -216,7 +210,7 @@ public class Replies implements MailReplyHandler {
 			.query(Integer.class)
 			.single();
 		if (inserted == 0) {
-			// The same message arrived twice at once; the other copy is recorded. Undo this one's evidence.
+			// The same message again (a replay, or two copies at once): the first is kept; undo this one.
 			throw new ConcurrentReplay(channel.name(), providerId);
 		}
 		boolean acknowledged = false;
@@ -299,7 +293,7 @@ public class Replies implements MailReplyHandler {
 		return "";
 	}
 
-	/** Two copies of one message were processed at once; the loser rolls back and reports a replay. */
+	/** A message already kept arrived again; this copy rolls back and reports a replay. */
 	static class ConcurrentReplay extends RuntimeException {
 
 		ConcurrentReplay(String channel, String providerId) {
