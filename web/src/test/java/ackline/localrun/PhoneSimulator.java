@@ -156,6 +156,9 @@ final class PhoneSimulator {
 		if (body == null || body.isEmpty()) {
 			throw new IllegalArgumentException("The email reply needs a body");
 		}
+		if (inReplyTo == null || inReplyTo.isBlank()) {
+			throw new IllegalArgumentException("The email reply needs inReplyTo: the Message-ID of the email it answers");
+		}
 		MimeMessage original = received().stream()
 			.filter(m -> inReplyTo.equals(header(m, "Message-ID")))
 			.findFirst()
