@@ -263,7 +263,7 @@ public class NoticeIntake {
 		String ref = Ids.reference(id);
 		String token = requireAck ? AckTokens.newToken() : null;
 		Instant tokenExpiry = !requireAck ? null
-				: ackDeadline != null ? ackDeadline : now.plus(Duration.ofDays(settings.linkValidity().getDays()));
+				: ackDeadline != null ? ackDeadline : now.plus(settings.linkValidity());
 		Map<String, Object> values = new HashMap<>(params);
 		values.put("clientName", r.clientName().strip());
 		values.put("firm", "en".equals(language) ? settings.firmNameEn() : settings.firmNameZh());

@@ -1,7 +1,6 @@
 package ackline.notice;
 
 import java.time.Duration;
-import java.time.Period;
 import java.util.List;
 import java.util.Set;
 
@@ -40,8 +39,8 @@ public record NoticeSettings(
 				"确认收到", "已确认", "知悉", "已知悉" }) List<String> ackWords,
 		@DefaultValue({ "STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "TD", "退订", "取消订阅" }) List<String> optOutWords,
 		@DefaultValue({ "MARGIN_CALL", "FORCED_LIQUIDATION", "MAJOR_EVENT", "RISK_DISCLOSURE" }) Set<NoticeType> regulatoryTypes,
-		@DefaultValue("P7D") Period linkValidity,
-		@DefaultValue("P30D") Period replyMatchWindow,
+		@DefaultValue("7d") Duration linkValidity,
+		@DefaultValue("30d") Duration replyMatchWindow,
 		@DefaultValue("6") int maxTries,
 		@DefaultValue("5s") Duration retryInitialInterval,
 		@DefaultValue("10m") Duration retryMaxInterval,

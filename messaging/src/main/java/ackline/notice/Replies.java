@@ -96,7 +96,7 @@ public class Replies implements MailReplyHandler {
 					select id, client_id from notice
 					where phone = ? and require_ack and acknowledged_at is null and created_at > ?
 					order by created_at desc limit 20""")
-				.params(sender, Timestamp.from(now.minus(Duration.ofDays(settings.replyMatchWindow().getDays()))))
+				.params(sender, Timestamp.from(now.minus(settings.replyMatchWindow())))
 				.query()
 				.listOfRows();
 			List<UUID> candidates = open.stream().map(r -> (UUID) r.get("id")).toList();
