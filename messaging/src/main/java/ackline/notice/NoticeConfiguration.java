@@ -56,8 +56,9 @@ class NoticeConfiguration {
 	@Bean
 	NoticeReconciler noticeReconciler(JdbcClient jdbc, TransactionTemplate tx, WorkQueue queue, NoticeStore store,
 			NoticeDispatcher dispatcher, ObjectProvider<SmsGateway> sms, NoticeSettings settings, Clock clock,
-			ApplicationEventPublisher events) {
-		return new NoticeReconciler(jdbc, tx, queue, store, dispatcher, sms.getIfAvailable(), settings, clock, events);
+			ApplicationEventPublisher events, DeliveryReports deliveryReports) {
+		return new NoticeReconciler(jdbc, tx, queue, store, dispatcher, sms.getIfAvailable(), settings, clock, events,
+				deliveryReports);
 	}
 
 	@Bean

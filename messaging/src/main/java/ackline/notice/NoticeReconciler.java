@@ -22,8 +22,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Makes PostgreSQL's truth happen, on every node, every few seconds: queues attempts that are due but
  * not on the queue (the process died between commit and enqueue, Redis was flushed, a retry came due),
- * recovers attempts whose worker died mid-send without sending them twice, and expires notices whose
- * acknowledgement deadline passed.
+ * recovers attempts whose worker died mid-send without sending them twice, asks the provider about SMS
+ * whose delivery report never came, and expires notices whose acknowledgement deadline passed.
  */
 public class NoticeReconciler {
 
@@ -49,9 +49,11 @@ public class NoticeReconciler {
 
 	private final ApplicationEventPublisher events;
 
+	private final DeliveryReports deliveryReports;
+
 	NoticeReconciler(JdbcClient jdbc, TransactionTemplate tx, WorkQueue queue, NoticeStore store,
 			NoticeDispatcher dispatcher, SmsGateway sms, NoticeSettings settings, Clock clock,
-			ApplicationEventPublisher events) {
+			ApplicationEventPublisher events, DeliveryReports deliveryReports) {
 		this.jdbc = jdbc;
 		this.tx = tx;
 		this.queue = queue;
@@ -61,6 +63,7 @@ public class NoticeReconciler {
 		this.settings = settings;
 		this.clock = clock;
 		this.events = events;
+		this.deliveryReports = deliveryReports;
 	}
 
 	@Scheduled(fixedDelayString = "${ackline.notices.reconcile-interval:2s}", initialDelayString = "1s")
@@ -76,6 +79,12 @@ public class NoticeReconciler {
 		}
 		catch (RuntimeException ex) {
 			log.warn("Recovering stale notice attempts failed, will try again: {}", ex.toString());
+		}
+		try {
+			pollUnfinished();
+		}
+		catch (RuntimeException ex) {
+			log.warn("Asking the provider about unfinished SMS failed, will try again: {}", ex.toString());
 		}
 		try {
 			expire();
@@ -186,6 +195,52 @@ public class NoticeReconciler {
 			}
 		}
 		return rows.size();
+	}
+
+	/**
+	 * Asks the provider about SMS that have had no final delivery report for a while (a report can be lost:
+	 * our endpoint was down when the provider called). What moves the attempt is applied and kept as evidence
+	 * like a report; an unchanged answer is not kept again.
+	 */
+	public int pollUnfinished() {
+		if (sms == null) {
+			return 0;
+		}
+		Instant now = clock.instant();
+		Timestamp due = Timestamp.from(now.minus(settings.statusPollAfter()));
+		List<Map<String, Object>> rows = jdbc.sql("""
+				update notice_attempt set status_polled_at = ?
+				where id in (
+				    select id from notice_attempt
+				    where channel = 'SMS' and status in ('QUEUED', 'SENT') and provider = ? and provider_id is not null
+				      and accepted_at < ? and accepted_at > ? and (status_polled_at is null or status_polled_at < ?)
+				    order by accepted_at limit 100 for update skip locked)
+				returning id, provider_id, status_rank""")
+			.params(Timestamp.from(now), sms.provider(), due, Timestamp.from(now.minus(settings.statusPollFor())), due)
+			.query()
+			.listOfRows();
+		int moved = 0;
+		for (Map<String, Object> row : rows) {
+			Optional<SmsStatusReported> report;
+			try {
+				report = sms.fetchStatus((String) row.get("provider_id"));
+			}
+			catch (SmsSendException ex) {
+				log.debug("No status for {} this time: {}", row.get("provider_id"), ex.getMessage());
+				continue;
+			}
+			AttemptStatus status = report.map(r -> AttemptStatus.fromTwilio(r.status())).orElse(null);
+			if (status != null && status.rank() > ((Number) row.get("status_rank")).intValue()) {
+				SmsStatusReported r = report.get();
+				deliveryReports.apply(new SmsStatusReported(r.provider(), (String) row.get("provider_id"),
+						((Number) row.get("id")).longValue(), r.status(), r.errorCode(), r.raw()));
+				moved++;
+			}
+		}
+		if (moved > 0) {
+			log.info("{} SMS moved on by asking the provider (their delivery reports never came)", moved);
+		}
+		return moved;
 	}
 
 	/** Marks notices EXPIRED whose acknowledgement deadline passed without one. */

@@ -28,6 +28,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param smsWorkers threads sending SMS on each node
  * @param emailWorkers threads sending email on each node
  * @param maxBatch most notices in one batch request
+ * @param statusPollAfter an SMS with no final delivery report this long after the provider took it is asked about
+ * @param statusPollFor how long after sending such questions are still asked
  */
 @ConfigurationProperties("ackline.notices")
 public record NoticeSettings(
@@ -49,6 +51,8 @@ public record NoticeSettings(
 		@DefaultValue("2s") Duration reconcileInterval,
 		@DefaultValue("16") int smsWorkers,
 		@DefaultValue("4") int emailWorkers,
-		@DefaultValue("10000") int maxBatch) {
+		@DefaultValue("10000") int maxBatch,
+		@DefaultValue("10m") Duration statusPollAfter,
+		@DefaultValue("3d") Duration statusPollFor) {
 
 }

@@ -24,6 +24,14 @@ public interface SmsGateway {
 	 */
 	Optional<SmsAccepted> findSent(OutgoingSms sms, String marker, Instant since);
 
+	/**
+	 * Asks the provider where a message it took stands, for when its delivery report never came. Empty when
+	 * the provider cannot tell.
+	 */
+	default Optional<SmsStatusReported> fetchStatus(String providerId) {
+		return Optional.empty();
+	}
+
 	/** An SMS to send; {@code statusCallback} is the URL the provider reports delivery to. */
 	record OutgoingSms(long attemptId, String from, String to, String body, String statusCallback) {
 	}

@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import ackline.notice.SmsGateway;
 import ackline.notice.SmsSendException;
+import ackline.notice.SmsStatusReported;
 import com.twilio.base.ResourceSet;
 import com.twilio.exception.ApiConnectionException;
 import com.twilio.exception.ApiException;
@@ -61,6 +62,21 @@ class TwilioSmsGateway implements SmsGateway {
 		catch (TwilioException ex) {
 			RedirectingHttpClient.takeLastBody();
 			throw new SmsSendException("Twilio call failed: " + ex.getMessage(), null, true, ex);
+		}
+	}
+
+	@Override
+	public Optional<SmsStatusReported> fetchStatus(String providerId) {
+		try {
+			Message message = Message.fetcher(providerId).fetch(client);
+			String raw = RedirectingHttpClient.takeLastBody();
+			return Optional.of(new SmsStatusReported(provider(), providerId, null, String.valueOf(message.getStatus()),
+					message.getErrorCode() == null ? null : String.valueOf(message.getErrorCode()),
+					(raw != null ? raw : String.valueOf(message)).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+		}
+		catch (TwilioException ex) {
+			RedirectingHttpClient.takeLastBody();
+			throw new SmsSendException("Could not ask Twilio about " + providerId + ": " + ex.getMessage(), null, true, ex);
 		}
 	}
 
