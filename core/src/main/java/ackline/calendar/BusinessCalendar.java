@@ -141,10 +141,6 @@ public final class BusinessCalendar {
 		return years.contains(year);
 	}
 
-	public Set<Integer> years() {
-		return years;
-	}
-
 	private static boolean weekend(LocalDate date) {
 		return date.getDayOfWeek() == DayOfWeek.SATURDAY || date.getDayOfWeek() == DayOfWeek.SUNDAY;
 	}

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 import ackline.evidence.EvidenceStore;
@@ -172,10 +171,6 @@ public class NoticeQueries {
 				rs.getObject("matched_notice_id", UUID.class),
 				Arrays.asList((UUID[]) rs.getArray("candidate_notice_ids").getArray()), rs.getBoolean("needs_attention"),
 				time(rs, "received_at"), rs.getObject("evidence_id", UUID.class));
-	}
-
-	public Optional<UUID> idOf(String ref) {
-		return jdbc.sql("select id from notice where ref = ?").param(ref).query(UUID.class).optional();
 	}
 
 	/** A notice without its history. */

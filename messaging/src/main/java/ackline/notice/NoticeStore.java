@@ -171,11 +171,6 @@ class NoticeStore {
 		return changed;
 	}
 
-	/** Takes the notice's row lock for the rest of the transaction (see {@link #refreshStatus}). */
-	void lock(UUID noticeId) {
-		jdbc.sql("select 1 from notice where id = ? for update").param(noticeId).query().listOfRows();
-	}
-
 	void event(UUID noticeId, Instant at, String kind, Map<String, ?> detail) {
 		jdbc.sql("insert into notice_event (notice_id, at, kind, detail) values (?, ?, ?, ?::jsonb)")
 			.params(noticeId, Timestamp.from(at), kind, json.writeValueAsString(detail))
