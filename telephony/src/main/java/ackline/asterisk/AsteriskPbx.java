@@ -436,11 +436,12 @@ public class AsteriskPbx implements Pbx, SmartLifecycle {
 		Duration delay = backoff.delay(failures);
 		if (!problem.equals(reportedProblem)) {
 			log.warn("AMI at {}:{} {} ({}); retrying with back-off from {} up to {} until it answers", settings.host(),
-					settings.port(), problem, describe(ex), settings.reconnectMin(), settings.reconnectMax());
+					settings.port(), problem, describe(ex), human(settings.reconnectMin()),
+					human(settings.reconnectMax()));
 			reportedProblem = problem;
 		}
 		else {
-			log.debug("AMI attempt {} failed ({}); next in {}", failures, describe(ex), delay);
+			log.debug("AMI attempt {} failed ({}); next in {}", failures, describe(ex), human(delay));
 		}
 		schedule(this::connect, delay);
 	}
@@ -452,7 +453,7 @@ public class AsteriskPbx implements Pbx, SmartLifecycle {
 		}
 		connection = null;
 		log.warn("AMI link to {}:{} lost ({}); reconnecting with back-off from {} up to {}", settings.host(),
-				settings.port(), reason, settings.reconnectMin(), settings.reconnectMax());
+				settings.port(), reason, human(settings.reconnectMin()), human(settings.reconnectMax()));
 		// the next attempts failing while the PBX restarts is the expected sequel, not news
 		reportedProblem = UNREACHABLE;
 		failures = 0;
@@ -507,6 +508,11 @@ public class AsteriskPbx implements Pbx, SmartLifecycle {
 		catch (RuntimeException ex) {
 			log.debug("AMI logoff failed: {}", ex.getMessage());
 		}
+	}
+
+	private static String human(Duration duration) {
+		long millis = duration.toMillis();
+		return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
 	}
 
 	private static String describe(Exception ex) {

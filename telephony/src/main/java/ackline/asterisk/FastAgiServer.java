@@ -68,6 +68,7 @@ final class FastAgiServer {
 		server = new Server(socket, (request, channel) -> NoticeAckScript.NAME.equals(request.getScript()) ? script
 				: unknown(request));
 		server.setPort(socket.getLocalPort());
+		server.setAddress(socket.getInetAddress());
 		server.setSocketReadTimeout(READ_TIMEOUT_MILLIS);
 		acceptor = new Thread(this::serve, "ackline-fastagi-" + socket.getLocalPort());
 		acceptor.setDaemon(true);
