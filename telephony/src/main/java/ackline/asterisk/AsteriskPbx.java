@@ -1,6 +1,8 @@
 package ackline.asterisk;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -219,6 +221,25 @@ public class AsteriskPbx implements Pbx, SmartLifecycle {
 		return agi.port();
 	}
 
+	/**
+	 * The FastAGI address the dialplan connects to: {@code agi-url}, with the bound port when it names port 0
+	 * ({@code agi://127.0.0.1:0/notice-ack} with {@code agi-port} 0, as tests and the local run configure it).
+	 */
+	public String agiUrl() {
+		URI url = URI.create(settings.agiUrl());
+		if (url.getPort() != 0 || agi.port() <= 0) {
+			return settings.agiUrl();
+		}
+		try {
+			return new URI(url.getScheme(), url.getUserInfo(), url.getHost(), agi.port(), url.getPath(),
+					url.getQuery(), url.getFragment()).toString();
+		}
+		catch (URISyntaxException ex) {
+			throw new IllegalStateException("ackline.asterisk.agi-url '" + settings.agiUrl() + "': " + ex.getMessage(),
+					ex);
+		}
+	}
+
 	/** The settings this adapter runs with. */
 	public AsteriskSettings settings() {
 		return settings;
@@ -241,7 +262,7 @@ public class AsteriskPbx implements Pbx, SmartLifecycle {
 				settings.ivrContext(), "s", dial.ringTimeout(), dial.callerId());
 		originate.setVariable("__" + AmiEvents.CALL_ID_VARIABLE, dial.callId().toString());
 		originate.setVariable("ACKLINE_RECORDING", dial.recordingFile());
-		originate.setVariable("ACKLINE_AGI_URL", settings.agiUrl());
+		originate.setVariable("ACKLINE_AGI_URL", agiUrl());
 		calls.dialled(dial.callId(), CallType.IVR, dial.recordingFile(), clock.instant());
 		send(originate, "the Originate of IVR call " + dial.callId());
 	}

@@ -23,7 +23,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param ivrContext the dialplan context an IVR call continues in once the client answers
  * @param agiBind the address the FastAGI server listens on
  * @param agiPort the FastAGI port; 0 picks a free one (tests), read it back from {@link AsteriskPbx#agiPort()}
- * @param agiUrl the FastAGI address Asterisk dials back on an IVR call, as the dialplan's {@code AGI()} takes it
+ * @param agiUrl the FastAGI address Asterisk dials back on an IVR call, as the dialplan's {@code AGI()} takes it;
+ * port 0 stands for the port the FastAGI server bound
  * @param recordingsDir where this node sees the PBX's monitor spool (a volume shared with Asterisk); relative
  * recording names resolve against it
  * @param reconnectMin the first pause before reconnecting to AMI, doubled after every failed attempt
