@@ -272,14 +272,16 @@ final class ManagerActions {
 				session.send(error(action, "Invalid regex"));
 				return;
 			}
-			int matched = 0;
+			List<Channel> matched = new ArrayList<>();
 			for (Channel channel : this.pbx.channels()) {
 				if (pattern.matcher(channel.name).find()) {
-					this.pbx.hangup(channel, cause);
-					matched++;
+					matched.add(channel);
 				}
 			}
-			session.send(success(action).add("Message", "Channels hung up: " + matched));
+			session.send(success(action).add("Message", "Channels hung up: " + matched.size()));
+			for (Channel channel : matched) {
+				this.pbx.hangup(channel, cause);
+			}
 			return;
 		}
 		Channel channel = this.pbx.channel(name);
@@ -287,8 +289,9 @@ final class ManagerActions {
 			session.send(error(action, "No such channel"));
 			return;
 		}
-		this.pbx.hangup(channel, cause);
+		// the answer goes out before the hangup's events, as Asterisk's do (they pass through stasis first)
 		session.send(success(action).add("Message", "Channel Hungup"));
+		this.pbx.hangup(channel, cause);
 	}
 
 	/** CoreShowChannels: a list acknowledgement, one CoreShowChannel per channel, then CoreShowChannelsComplete. */
