@@ -139,6 +139,9 @@ final class CallFlow implements Runnable {
 
 	private volatile String callId = "";
 
+	/** Set when the PBX "restarts": the call vanishes without another event. */
+	private volatile boolean silenced;
+
 	CallFlow(SimulatedPbx pbx, Originate request) {
 		this.pbx = pbx;
 		this.request = request;
@@ -162,6 +165,10 @@ final class CallFlow implements Runnable {
 
 	SimulatedPbx pbx() {
 		return this.pbx;
+	}
+
+	void silence() {
+		this.silenced = true;
 	}
 
 	void signal(Signal signal) {
@@ -202,6 +209,7 @@ final class CallFlow implements Runnable {
 			for (Phone phone : this.phones) {
 				if (phone.active()) {
 					phone.state(State.ENDED);
+					this.pbx.track(phone);
 				}
 			}
 			this.pbx.finished(this);
@@ -632,7 +640,9 @@ final class CallFlow implements Runnable {
 	}
 
 	void emit(AmiMessage event) {
-		this.pbx.emit(event);
+		if (!this.silenced) {
+			this.pbx.emit(event);
+		}
 	}
 
 	// ---------------------------------------------------------------- helpers

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One simulated phone on a call: the agent's endpoint or the client's number, with the script it follows and the
@@ -36,6 +37,8 @@ final class Phone {
 
 	volatile Channel channel;
 
+	private final AtomicBoolean listedEnded = new AtomicBoolean();
+
 	volatile long answeredNanos;
 
 	Phone(String party, Role role, CallScript script, CallFlow call) {
@@ -57,6 +60,15 @@ final class Phone {
 
 	SimulatedPbx.PhoneCall.State state() {
 		return this.state;
+	}
+
+	Instant since() {
+		return this.since;
+	}
+
+	/** True the first time only: the ended phone goes on the simulator page's list once. */
+	boolean listEnded() {
+		return this.listedEnded.compareAndSet(false, true);
 	}
 
 	boolean active() {

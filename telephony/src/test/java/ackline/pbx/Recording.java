@@ -104,7 +104,8 @@ final class Recording {
 			try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temporary), 64 * 1024)) {
 				writeHeader(out, samples);
 				int markIndex = 0;
-				byte[] frame = new byte[2];
+				byte[] chunk = new byte[SAMPLE_RATE * 2];
+				int filled = 0;
 				for (long i = 0; i < samples; i++) {
 					long at = this.startNanos + i * 1_000_000_000L / SAMPLE_RATE;
 					while (markIndex + 1 < marks.size() && marks.get(markIndex + 1).atNanos() <= at) {
@@ -113,10 +114,14 @@ final class Recording {
 					Mark mark = marks.get(markIndex);
 					double value = sample(mark.sound(), (at - mark.atNanos()) / 1e9, toneAt(tones, at));
 					short pcm = (short) Math.round(value);
-					frame[0] = (byte) pcm;
-					frame[1] = (byte) (pcm >> 8);
-					out.write(frame);
+					chunk[filled++] = (byte) pcm;
+					chunk[filled++] = (byte) (pcm >> 8);
+					if (filled == chunk.length) {
+						out.write(chunk);
+						filled = 0;
+					}
 				}
+				out.write(chunk, 0, filled);
 			}
 			try {
 				Files.move(temporary, this.file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -7,13 +7,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -67,6 +68,9 @@ public final class SimulatedPbx implements AutoCloseable {
 	private final Set<CallFlow> calls = ConcurrentHashMap.newKeySet();
 
 	private final Set<Phone> phones = ConcurrentHashMap.newKeySet();
+
+	/** Ended phones in the order they ended; the oldest are forgotten past {@link #ENDED_KEPT}. */
+	private final Deque<Phone> ended = new ConcurrentLinkedDeque<>();
 
 	private final Map<String, CallScript> scripts = new ConcurrentHashMap<>();
 
@@ -265,10 +269,11 @@ public final class SimulatedPbx implements AutoCloseable {
 	 * event; the PBX listens again right away. Clients that reconnect and ask CoreShowChannels find nothing.
 	 */
 	public void restart() {
-		dropManagerConnections();
 		for (CallFlow call : this.calls) {
+			call.silence();
 			call.signal(new CallFlow.Stop());
 		}
+		dropManagerConnections();
 		this.channels.clear();
 	}
 
@@ -377,19 +382,20 @@ public final class SimulatedPbx implements AutoCloseable {
 		return role == Phone.Role.AGENT ? this.settings.agentAnswerDelay() : this.settings.clientAnswerDelay();
 	}
 
-	/** Lists the phone on the simulator page, and forgets the oldest ended ones. */
+	/** Lists the phone on the simulator page (again, after its state changed), and forgets the oldest ended ones. */
 	void track(Phone phone) {
-		this.phones.add(phone);
-		if (this.phones.size() > ENDED_KEPT * 2) {
-			List<Phone> ended = new ArrayList<>();
-			for (Phone each : this.phones) {
-				if (!each.active()) {
-					ended.add(each);
+		if (phone.active()) {
+			this.phones.add(phone);
+			return;
+		}
+		if (phone.state() == PhoneCall.State.ENDED && phone.listEnded()) {
+			this.phones.add(phone);
+			this.ended.addLast(phone);
+			while (this.ended.size() > ENDED_KEPT) {
+				Phone oldest = this.ended.pollFirst();
+				if (oldest != null) {
+					this.phones.remove(oldest);
 				}
-			}
-			ended.sort(Comparator.comparing((Phone p) -> p.view().since()));
-			for (int i = 0; i < ended.size() - ENDED_KEPT; i++) {
-				this.phones.remove(ended.get(i));
 			}
 		}
 	}
@@ -414,14 +420,16 @@ public final class SimulatedPbx implements AutoCloseable {
 		}
 	}
 
+	/** The phone of that number in that state; the one that got there last when there are several. */
 	private Phone findPhone(String party, PhoneCall.State state) {
-		Set<Phone> candidates = new LinkedHashSet<>();
+		Phone found = null;
 		for (Phone phone : this.phones) {
-			if (phone.state() == state && Numbers.matches(phone.party, party)) {
-				candidates.add(phone);
+			if (phone.state() == state && Numbers.matches(phone.party, party)
+					&& (found == null || phone.since().isAfter(found.since()))) {
+				found = phone;
 			}
 		}
-		return candidates.stream().max(Comparator.comparing((Phone p) -> p.view().since())).orElse(null);
+		return found;
 	}
 
 	// ---------------------------------------------------------------- public types

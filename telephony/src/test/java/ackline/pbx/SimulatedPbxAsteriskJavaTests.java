@@ -23,6 +23,7 @@ import org.asteriskjava.manager.event.BridgeEnterEvent;
 import org.asteriskjava.manager.event.DialBeginEvent;
 import org.asteriskjava.manager.event.DialEndEvent;
 import org.asteriskjava.manager.event.HangupEvent;
+import org.asteriskjava.manager.event.HangupRequestEvent;
 import org.asteriskjava.manager.event.ManagerEvent;
 import org.asteriskjava.manager.event.MixMonitorStartEvent;
 import org.asteriskjava.manager.event.MixMonitorStopEvent;
@@ -178,6 +179,32 @@ class SimulatedPbxAsteriskJavaTests {
 			.noneMatch(channel -> channel.startsWith("PJSIP/carrier-"));
 		assertThat(has(events, MixMonitorStartEvent.class)).isFalse();
 		assertThat(this.pbx.activeChannels()).isZero();
+	}
+
+	@Test
+	void aPersonOnTheSimulatorPageDeclinesOneCallAndHangsUpAnother() throws Exception {
+		this.pbx.script("13900139006", CallScript.noAnswer());
+		List<ManagerEvent> events = new CopyOnWriteArrayList<>();
+		ManagerConnection ami = connect(events);
+
+		ami.sendAction(agentCall(UUID.randomUUID(), "agent4", "13900139006", "ackline/declined.wav", "30"), null);
+		await().atMost(PATIENCE).until(() -> this.pbx.reject("+86 13900139006"));
+		await().atMost(PATIENCE).until(() -> has(events, MixMonitorStopEvent.class));
+		assertThat(find(events, DialEndEvent.class, e -> e.getChannel() != null).getDialStatus()).isEqualTo("NOANSWER");
+		assertThat(all(events, HangupEvent.class)).extracting(HangupEvent::getCause).containsExactly(21, 21);
+
+		events.clear();
+		ami.sendAction(agentCall(UUID.randomUUID(), "agent4", "13900139006", "ackline/answered.wav", "30"), null);
+		await().atMost(PATIENCE).until(() -> this.pbx.answer("13900139006"));
+		await().atMost(PATIENCE).until(() -> has(events, BridgeEnterEvent.class));
+		assertThat(this.pbx.calls().get(0).state()).isEqualTo(SimulatedPbx.PhoneCall.State.UP);
+		assertThat(this.pbx.hangup("13900139006")).isTrue();
+		await().atMost(PATIENCE).until(() -> has(events, MixMonitorStopEvent.class));
+		HangupRequestEvent request = only(events, HangupRequestEvent.class);
+		assertThat(request.getChannel()).startsWith("PJSIP/carrier-");
+		assertThat(all(events, HangupEvent.class)).extracting(HangupEvent::getCause).containsExactly(16, 16);
+		assertThat(this.pbx.calls()).extracting(SimulatedPbx.PhoneCall::state)
+			.containsOnly(SimulatedPbx.PhoneCall.State.ENDED);
 	}
 
 	@Test

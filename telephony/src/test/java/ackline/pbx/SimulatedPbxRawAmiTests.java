@@ -241,6 +241,32 @@ class SimulatedPbxRawAmiTests {
 	}
 
 	@Test
+	void mixMonitorAndStopMixMonitorRecordAChannelOnRequest() throws Exception {
+		this.pbx.script("13900139004", CallScript.noAnswer());
+		Path file = this.spool.resolve("elsewhere/on-request.wav");
+		try (RawAmiClient ami = new RawAmiClient(this.pbx.port())) {
+			ami.send("Action", "Login", "ActionID", "l", "Username", "ackline", "Secret", "ackline");
+			ami.response("l");
+			ami.send("Action", "Originate", "ActionID", "o", "Channel", "PJSIP/13900139004@carrier", "Context",
+					"ackline-ivr", "Exten", "s", "Priority", "1", "Async", "true");
+			String channel = ami.await(p -> p.isEvent("Newstate"), "the client ringing").get("Channel");
+
+			ami.send("Action", "MixMonitor", "ActionID", "m", "Channel", channel, "File", file.toString());
+			assertThat(ami.response("m").get("Response")).isEqualTo("Success");
+			assertThat(ami.await(p -> p.isEvent("MixMonitorStart"), "MixMonitorStart").get("Channel")).isEqualTo(channel);
+			ami.send("Action", "StopMixMonitor", "ActionID", "s", "Channel", channel);
+			assertThat(ami.response("s").get("Response")).isEqualTo("Success");
+			assertThat(ami.await(p -> p.isEvent("MixMonitorStop"), "MixMonitorStop").get("Channel")).isEqualTo(channel);
+			try (var audio = javax.sound.sampled.AudioSystem.getAudioInputStream(file.toFile())) {
+				assertThat(audio.getFormat().getSampleRate()).isEqualTo(8000f);
+			}
+
+			ami.send("Action", "StopMixMonitor", "ActionID", "x", "Channel", "PJSIP/nobody-00000001");
+			assertThat(ami.response("x").get("Message")).isEqualTo("No such channel");
+		}
+	}
+
+	@Test
 	void aRestartDropsEveryConnectionAndForgetsEveryChannelWithoutHangupEvents() throws IOException {
 		this.pbx.script("13900139003", CallScript.noAnswer());
 		try (RawAmiClient ami = new RawAmiClient(this.pbx.port())) {
