@@ -2,6 +2,7 @@ package ackline.asterisk;
 
 import java.time.Instant;
 import java.util.Date;
+import java.util.Map;
 import java.util.UUID;
 
 import ackline.asterisk.AmiEvents.ChannelRef;
@@ -97,7 +98,7 @@ class AmiEventsTests {
 		assertThat(AmiEvents.callId(AmiFixtures.hangup(AGENT, "1.1", "1.1", null, 16, "Normal Clearing", T0)))
 			.isNull();
 		HangupEvent garbled = AmiFixtures.hangup(AGENT, "1.1", "1.1", null, 16, "Normal Clearing", T0);
-		garbled.setChanVariables(java.util.Map.of("ACKLINE_CALL_ID", "not-a-uuid"));
+		garbled.setChanVariables(Map.of("ACKLINE_CALL_ID", "not-a-uuid"));
 		assertThat(AmiEvents.callId(garbled)).isNull();
 		HangupEvent none = new HangupEvent(SOURCE);
 		assertThat(AmiEvents.callId(none)).isNull();

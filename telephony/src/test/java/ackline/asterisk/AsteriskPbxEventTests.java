@@ -1,6 +1,7 @@
 package ackline.asterisk;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.UUID;
@@ -17,6 +18,7 @@ import static ackline.asterisk.AmiFixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
+import static org.assertj.core.groups.Tuple.tuple;
 
 /**
  * How {@link AsteriskPbx} turns Asterisk-Java's events into the listener's {@link PbxEvent}s, fed the events an agent
@@ -160,7 +162,7 @@ class AsteriskPbxEventTests {
 	@Test
 	void dialsAreRefusedWhileTheLinkIsDown() {
 		AgentDial dial = new AgentDial(CALL, "agent1", "+8613900139001", null, "x.wav",
-				java.time.Duration.ofSeconds(20), java.time.Duration.ofSeconds(30));
+				Duration.ofSeconds(20), Duration.ofSeconds(30));
 		assertThatThrownBy(() -> pbx.dialForAgent(dial)).isInstanceOf(PbxUnavailableException.class)
 			.hasMessageContaining("AMI link to localhost:5038 is down");
 		assertThatThrownBy(pbx::activeCalls).isInstanceOf(PbxUnavailableException.class);
@@ -171,16 +173,12 @@ class AsteriskPbxEventTests {
 		// what dialForAgent records before it sends the Originate; the link is down here, so it then throws
 		try {
 			pbx.dialForAgent(new AgentDial(CALL, "agent1", "+8613900139001", null,
-					"ackline/2026/11/21/" + CALL + ".wav", java.time.Duration.ofSeconds(20),
-					java.time.Duration.ofSeconds(30)));
+					"ackline/2026/11/21/" + CALL + ".wav", Duration.ofSeconds(20),
+					Duration.ofSeconds(30)));
 		}
 		catch (PbxUnavailableException expected) {
 			// the call is known all the same, as it is when the Originate went out
 		}
-	}
-
-	private static org.assertj.core.groups.Tuple tuple(Object... values) {
-		return org.assertj.core.groups.Tuple.tuple(values);
 	}
 
 }

@@ -2,9 +2,11 @@ package ackline.asterisk;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -25,6 +27,7 @@ import static java.time.Duration.ofMillis;
 import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -47,7 +50,7 @@ class AsteriskPbxIntegrationTests {
 
 	private AsteriskPbx pbx;
 
-	private final List<AsteriskPbx> started = new java.util.ArrayList<>();
+	private final List<AsteriskPbx> started = new ArrayList<>();
 
 	@BeforeEach
 	void startPbx() {
@@ -97,7 +100,7 @@ class AsteriskPbxIntegrationTests {
 			.allSatisfy((hangup) -> assertThat(hangup.detail()).containsEntry("cause", "16"));
 		Path file = pbx.settings().withRecordingsDir(spool).recordingPath(recording);
 		assertThat(file).exists();
-		assertThat(new String(Files.readAllBytes(file), 0, 4, java.nio.charset.StandardCharsets.US_ASCII))
+		assertThat(new String(Files.readAllBytes(file), 0, 4, StandardCharsets.US_ASCII))
 			.isEqualTo("RIFF");
 	}
 
@@ -149,7 +152,7 @@ class AsteriskPbxIntegrationTests {
 
 		await().atMost(DEADLINE).until(() -> !listener.digits.isEmpty());
 		assertThat(listener.digits).extracting(RecordingListener.Digits::callId, RecordingListener.Digits::digits)
-			.containsExactly(org.assertj.core.groups.Tuple.tuple(callId, "1"));
+			.containsExactly(tuple(callId, "1"));
 		awaitKind(listener, callId, Kind.RECORDING_STOPPED);
 		assertThat(listener.of(callId)).filteredOn((event) -> event.kind() == Kind.DTMF)
 			.extracting((event) -> event.detail().get("digit"))
