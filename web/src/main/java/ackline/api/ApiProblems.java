@@ -7,7 +7,8 @@ import java.util.Locale;
 import java.util.Map;
 
 import ackline.notice.NoticeNotFound;
-import ackline.notice.NoticeRejected;
+import ackline.validation.FieldError;
+import ackline.validation.InvalidRequestException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.exc.InvalidFormatException;
 
@@ -41,12 +42,12 @@ class ApiProblems extends ResponseEntityExceptionHandler {
 		this.messages = messages;
 	}
 
-	@ExceptionHandler(NoticeRejected.class)
-	ProblemDetail rejected(NoticeRejected ex) {
+	@ExceptionHandler(InvalidRequestException.class)
+	ProblemDetail rejected(InvalidRequestException ex) {
 		Locale locale = LocaleContextHolder.getLocale();
 		List<Map<String, Object>> errors = ex.errors().stream().map(e -> error(e, locale)).toList();
 		String detail = errors.isEmpty() ? "" : errors.get(0).get("field") + ": " + errors.get(0).get("message");
-		ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "invalid-notice", detail, locale);
+		ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, ex.problemType(), detail, locale);
 		problem.setProperty("field", ex.errors().isEmpty() ? null : ex.errors().get(0).field());
 		problem.setProperty("errors", errors);
 		return problem;
@@ -101,7 +102,7 @@ class ApiProblems extends ResponseEntityExceptionHandler {
 		return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, request);
 	}
 
-	private Map<String, Object> error(NoticeRejected.FieldError e, Locale locale) {
+	private Map<String, Object> error(FieldError e, Locale locale) {
 		Map<String, Object> error = new LinkedHashMap<>();
 		error.put("field", e.field());
 		error.put("code", e.code());

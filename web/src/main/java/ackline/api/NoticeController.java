@@ -15,6 +15,7 @@ import ackline.notice.NoticeRejected;
 import ackline.notice.NoticeRequest;
 import ackline.notice.NoticeStatus;
 import ackline.notice.NoticeType;
+import ackline.validation.FieldError;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 import org.springframework.http.HttpStatus;
@@ -57,7 +58,7 @@ class NoticeController {
 	@PostMapping("/batch")
 	ResponseEntity<BatchResponse> batch(@RequestBody BatchRequest request, Principal principal) {
 		if (request == null || request.notices() == null) {
-			throw new NoticeRejected(List.of(NoticeRejected.FieldError.of("notices", "notices.required", "is required: a list of notices")));
+			throw new NoticeRejected(List.of(FieldError.of("notices", "notices.required", "is required: a list of notices")));
 		}
 		List<NoticeIntake.Result> results = intake.acceptBatch(request.notices(), principal.getName());
 		List<BatchItem> items = new ArrayList<>();
@@ -86,14 +87,14 @@ class NoticeController {
 	NoticeQueries.Page list(@RequestParam(required = false) String clientId,
 			@RequestParam(required = false) String status, @RequestParam(required = false) String type,
 			@RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size) {
-		List<NoticeRejected.FieldError> errors = new ArrayList<>();
+		List<FieldError> errors = new ArrayList<>();
 		NoticeStatus st = parse(NoticeStatus.class, "status", status, errors);
 		NoticeType ty = parse(NoticeType.class, "type", type, errors);
 		if (page < 0) {
-			errors.add(NoticeRejected.FieldError.of("page", "page.invalid", "must be 0 or more"));
+			errors.add(FieldError.of("page", "page.invalid", "must be 0 or more"));
 		}
 		if (size < 1 || size > 500) {
-			errors.add(NoticeRejected.FieldError.of("size", "size.invalid", "must be between 1 and 500"));
+			errors.add(FieldError.of("size", "size.invalid", "must be between 1 and 500"));
 		}
 		if (!errors.isEmpty()) {
 			throw new NoticeRejected(errors);
@@ -102,7 +103,7 @@ class NoticeController {
 	}
 
 	private static <E extends Enum<E>> E parse(Class<E> type, String field, String value,
-			List<NoticeRejected.FieldError> errors) {
+			List<FieldError> errors) {
 		if (value == null || value.isBlank()) {
 			return null;
 		}
@@ -110,7 +111,7 @@ class NoticeController {
 			return Enum.valueOf(type, value.strip().toUpperCase(Locale.ROOT));
 		}
 		catch (IllegalArgumentException ex) {
-			errors.add(NoticeRejected.FieldError.of(field, "enum.unknown",
+			errors.add(FieldError.of(field, "enum.unknown",
 					"'" + value + "' is not one of " + List.of(type.getEnumConstants()), value,
 					List.of(type.getEnumConstants())));
 			return null;
@@ -125,7 +126,7 @@ class NoticeController {
 	record BatchResponse(int accepted, int rejected, List<BatchItem> results) {
 	}
 
-	record BatchItem(int index, UUID id, String status, boolean created, List<NoticeRejected.FieldError> errors) {
+	record BatchItem(int index, UUID id, String status, boolean created, List<FieldError> errors) {
 	}
 
 	/** A notice with everything that happened to it, flat for API callers. */
