@@ -364,7 +364,8 @@ class CallTimeline implements PbxListener {
 				.params(d.isEmpty() ? "-" : d, callId)
 				.update();
 			boolean confirmed = prompts.confirmDigit().equals(d);
-			events.publishEvent(new CallbackEvents.IvrKeyPressed(callId, (UUID) call.get("notice_id"), d, confirmed, at));
+			events.publishEvent(new CallbackEvents.IvrKeyPressed(callId, (UUID) call.get("notice_id"),
+					(String) call.get("client_id"), d, confirmed, at));
 		});
 	}
 

@@ -9,6 +9,7 @@ import ackline.evidence.EvidenceStore;
 import ackline.phone.PhoneNumbers;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationEventPublisher;
@@ -47,7 +48,7 @@ class CallbackConfiguration {
 
 	@Bean
 	CallbackIntake callbackIntake(JdbcClient jdbc, TransactionTemplate tx, CallbackSettings settings,
-			CallingWindows windows, CallScripts scripts, org.springframework.beans.factory.ObjectProvider<PhoneNumbers> phones,
+			CallingWindows windows, CallScripts scripts, ObjectProvider<PhoneNumbers> phones,
 			ApplicationEventPublisher events, Clock clock) {
 		return new CallbackIntake(jdbc, tx, settings, windows, scripts, phones.getIfAvailable(PhoneNumbers::new), events,
 				clock);
@@ -72,16 +73,50 @@ class CallbackConfiguration {
 
 	@Bean
 	Dialer dialer(JdbcClient jdbc, TransactionTemplate tx, Transitions transitions, CallbackSettings settings,
-			CallingWindows windows, CallScripts scripts, Pbx pbx, Clock clock, MeterRegistry meters,
+			CallingWindows windows, CallScripts scripts, ObjectProvider<Pbx> pbx, Clock clock, MeterRegistry meters,
 			@Value("${ackline.callbacks.enforce-required-answers:false}") boolean enforceRequiredAnswers) {
-		return new Dialer(jdbc, tx, transitions, settings, windows, scripts, pbx, clock, meters, enforceRequiredAnswers);
+		return new Dialer(jdbc, tx, transitions, settings, windows, scripts, pbxOrNone(pbx), clock, meters,
+				enforceRequiredAnswers);
 	}
 
 	@Bean
-	IvrCalls ivrCalls(JdbcClient jdbc, TransactionTemplate tx, Pbx pbx, CallTimeline timeline,
+	IvrCalls ivrCalls(JdbcClient jdbc, TransactionTemplate tx, ObjectProvider<Pbx> pbx, CallTimeline timeline,
 			CallbackSettings settings, Clock clock) {
-		return new IvrCalls(jdbc, tx, pbx, timeline, settings, clock);
+		return new IvrCalls(jdbc, tx, pbxOrNone(pbx), timeline, settings, clock);
 	}
+
+	/** Without a PBX (ackline.asterisk.enabled=false) tasks queue and are offered, but nothing can be dialled. */
+	private static Pbx pbxOrNone(ObjectProvider<Pbx> pbx) {
+		return pbx.getIfAvailable(() -> NO_PBX);
+	}
+
+	private static final Pbx NO_PBX = new Pbx() {
+
+		@Override
+		public void dialForAgent(ackline.call.AgentDial dial) {
+			throw new ackline.call.PbxUnavailableException("no PBX is configured (ackline.asterisk.enabled=false)", null);
+		}
+
+		@Override
+		public void dialIvr(ackline.call.IvrDial dial) {
+			throw new ackline.call.PbxUnavailableException("no PBX is configured (ackline.asterisk.enabled=false)", null);
+		}
+
+		@Override
+		public void hangup(java.util.UUID callId) {
+		}
+
+		@Override
+		public java.util.Set<java.util.UUID> activeCalls() {
+			throw new ackline.call.PbxUnavailableException("no PBX is configured", null);
+		}
+
+		@Override
+		public boolean isConnected() {
+			return false;
+		}
+
+	};
 
 	@Bean
 	RecordingCollector recordingCollector(JdbcClient jdbc, TransactionTemplate tx, EvidenceStore evidence,
@@ -91,9 +126,9 @@ class CallbackConfiguration {
 	}
 
 	@Bean
-	DialerReconciler dialerReconciler(JdbcClient jdbc, TransactionTemplate tx, CallTimeline timeline, Pbx pbx,
-			CallbackSettings settings, Clock clock) {
-		return new DialerReconciler(jdbc, tx, timeline, pbx, settings, clock);
+	DialerReconciler dialerReconciler(JdbcClient jdbc, TransactionTemplate tx, CallTimeline timeline,
+			ObjectProvider<Pbx> pbx, CallbackSettings settings, Clock clock) {
+		return new DialerReconciler(jdbc, tx, timeline, pbxOrNone(pbx), settings, clock);
 	}
 
 	@Bean(destroyMethod = "stop")

@@ -50,7 +50,7 @@ public final class CallbackEvents {
 	}
 
 	/** On an IVR call, the client pressed keys; {@code confirmed} when they are the confirmation digit. */
-	public record IvrKeyPressed(UUID callId, UUID noticeId, String digits, boolean confirmed, Instant at) {
+	public record IvrKeyPressed(UUID callId, UUID noticeId, String clientId, String digits, boolean confirmed, Instant at) {
 	}
 
 }

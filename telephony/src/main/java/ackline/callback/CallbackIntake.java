@@ -94,7 +94,7 @@ public class CallbackIntake {
 		}
 		String phone = null;
 		if (blank(r.phone())) {
-			errors.add(FieldError.of("phone", "phone.required", "is required"));
+			errors.add(FieldError.of("phone", "callback.phone.required", "is required"));
 		}
 		else {
 			try {

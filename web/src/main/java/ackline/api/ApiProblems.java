@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import ackline.call.PbxUnavailableException;
+import ackline.callback.CallbackConflict;
+import ackline.callback.CallbackNotFound;
 import ackline.notice.NoticeNotFound;
 import ackline.validation.FieldError;
 import ackline.validation.InvalidRequestException;
@@ -57,6 +60,31 @@ class ApiProblems extends ResponseEntityExceptionHandler {
 	ProblemDetail notFound(NoticeNotFound ex) {
 		Locale locale = LocaleContextHolder.getLocale();
 		return problem(HttpStatus.NOT_FOUND, "not-found", text("detail.not-found", locale, ex.id()), locale);
+	}
+
+	@ExceptionHandler(CallbackNotFound.class)
+	ProblemDetail callbackNotFound(CallbackNotFound ex) {
+		Locale locale = LocaleContextHolder.getLocale();
+		return problem(HttpStatus.NOT_FOUND, "callback-not-found", text("detail.callback-not-found", locale, ex.id()),
+				locale);
+	}
+
+	@ExceptionHandler(CallbackConflict.class)
+	ProblemDetail conflict(CallbackConflict ex) {
+		Locale locale = LocaleContextHolder.getLocale();
+		ProblemDetail problem = problem(HttpStatus.CONFLICT, "conflict",
+				messages.getMessage("conflict." + ex.code(), null, ex.getMessage(), locale), locale);
+		problem.setProperty("code", ex.code());
+		problem.setProperty("reason", ex.getMessage());
+		return problem;
+	}
+
+	@ExceptionHandler(PbxUnavailableException.class)
+	ResponseEntity<ProblemDetail> pbxUnavailable(PbxUnavailableException ex) {
+		Locale locale = LocaleContextHolder.getLocale();
+		ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "pbx-unavailable",
+				text("detail.pbx-unavailable", locale, ex.getMessage()), locale);
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5").body(problem);
 	}
 
 	@ExceptionHandler(MethodArgumentTypeMismatchException.class)

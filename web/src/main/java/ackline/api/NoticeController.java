@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
+import ackline.callback.CallbackQueries;
+import ackline.escalation.Escalations;
 import ackline.notice.NoticeIntake;
 import ackline.notice.NoticeQueries;
 import ackline.notice.NoticeRejected;
@@ -16,6 +18,7 @@ import ackline.notice.NoticeRequest;
 import ackline.notice.NoticeStatus;
 import ackline.notice.NoticeType;
 import ackline.validation.FieldError;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 import org.springframework.http.HttpStatus;
@@ -37,9 +40,15 @@ class NoticeController {
 
 	private final NoticeQueries queries;
 
-	NoticeController(NoticeIntake intake, NoticeQueries queries) {
+	private final Escalations escalations;
+
+	private final CallbackQueries calls;
+
+	NoticeController(NoticeIntake intake, NoticeQueries queries, Escalations escalations, CallbackQueries calls) {
 		this.intake = intake;
 		this.queries = queries;
+		this.escalations = escalations;
+		this.calls = calls;
 	}
 
 	@PostMapping
@@ -80,7 +89,10 @@ class NoticeController {
 	@GetMapping("/{id}")
 	NoticeView get(@PathVariable UUID id) {
 		NoticeQueries.NoticeDetail d = queries.get(id);
-		return new NoticeView(d.notice(), d.attempts(), d.acknowledgement(), d.replies(), d.history(), d.evidence());
+		List<Map<String, Object>> steps = escalations.steps(id);
+		List<Map<String, Object>> noticeCalls = calls.callsForNotice(id);
+		return new NoticeView(d.notice(), d.attempts(), d.acknowledgement(), d.replies(), d.history(), d.evidence(),
+				steps.isEmpty() ? null : steps, noticeCalls.isEmpty() ? null : noticeCalls);
 	}
 
 	@GetMapping
@@ -132,7 +144,9 @@ class NoticeController {
 	/** A notice with everything that happened to it, flat for API callers. */
 	record NoticeView(@JsonUnwrapped NoticeQueries.NoticeSummary notice, List<NoticeQueries.Attempt> attempts,
 			NoticeQueries.Acknowledgement acknowledgement, List<NoticeQueries.Reply> replies,
-			List<NoticeQueries.Event> history, List<NoticeQueries.Evidence> evidence) {
+			List<NoticeQueries.Event> history, List<NoticeQueries.Evidence> evidence,
+			@JsonInclude(JsonInclude.Include.NON_NULL) List<Map<String, Object>> escalation,
+			@JsonInclude(JsonInclude.Include.NON_NULL) List<Map<String, Object>> calls) {
 	}
 
 }
