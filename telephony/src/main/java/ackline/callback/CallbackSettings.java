@@ -23,11 +23,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * reported missing
  * @param originateTimeout how long a call may stay without any event from the PBX before it is ended as lost
  * @param defaultTeam the team of an agent nobody assigned to one
+ * @param anyTime ignore calling windows and holidays (the local run and tests, which run at any hour; never in
+ * production)
  */
 @ConfigurationProperties("ackline.callbacks")
 public record CallbackSettings(Map<CallbackType, TypePolicy> types, Integer perClientDailyCap,
 		Duration reservationRelease, Duration agentRingTimeout, Duration clientRingTimeout, String callerId,
-		Duration recordingGrace, Duration originateTimeout, String defaultTeam) {
+		Duration recordingGrace, Duration originateTimeout, String defaultTeam, boolean anyTime) {
 
 	public CallbackSettings {
 		Map<CallbackType, TypePolicy> merged = new EnumMap<>(CallbackType.class);
@@ -48,7 +50,7 @@ public record CallbackSettings(Map<CallbackType, TypePolicy> types, Integer perC
 	}
 
 	public static CallbackSettings defaults() {
-		return new CallbackSettings(null, null, null, null, null, null, null, null, null);
+		return new CallbackSettings(null, null, null, null, null, null, null, null, null, false);
 	}
 
 	TypePolicy policy(CallbackType type) {
@@ -95,7 +97,8 @@ public record CallbackSettings(Map<CallbackType, TypePolicy> types, Integer perC
 				if (parts.length != 2) {
 					throw new IllegalArgumentException("calling window must look like 09:00-20:00: " + w);
 				}
-				return new LocalTime[] { LocalTime.parse(parts[0]), LocalTime.parse(parts[1]) };
+				LocalTime end = "24:00".equals(parts[1]) ? LocalTime.MAX : LocalTime.parse(parts[1]);
+				return new LocalTime[] { LocalTime.parse(parts[0]), end };
 			}).toList();
 		}
 
