@@ -454,6 +454,39 @@ public class Dialer {
 		return result;
 	}
 
+	/**
+	 * Withdraws a task that is not on the phone: queued, or offered (the agent is freed). Returns the new state; a
+	 * task already finished keeps its state.
+	 */
+	public TaskState cancel(UUID taskId, String by, String reason) {
+		if (reason != null && reason.length() > 500) {
+			throw CallbackRejected.of("reason", "agent.reason.length", "must be at most 500 characters");
+		}
+		return tx.execute(status -> {
+			Instant now = clock.instant();
+			String offeredTo = jdbc.sql("select offered_to from callback_task where id = ?").param(taskId)
+				.query(String.class).optional().orElse(null);
+			Map<String, Object> agent = offeredTo == null ? null : transitions.lockAgent(offeredTo);
+			Map<String, Object> task = transitions.lockTask(taskId);
+			if (task == null) {
+				throw new CallbackNotFound("task", taskId);
+			}
+			TaskState state = TaskState.valueOf((String) task.get("state"));
+			if (!state.isOpen()) {
+				return state;
+			}
+			if (state != TaskState.QUEUED && state != TaskState.OFFERED) {
+				throw new CallbackConflict("task.on-call", "the task is " + state + "; cancel it after the call");
+			}
+			transitions.task(task, TaskState.CANCELLED, by, reason == null ? "CANCELLED" : reason, now, null);
+			if (agent != null && taskId.equals(agent.get("current_task"))) {
+				AgentState from = AgentState.valueOf((String) agent.get("state"));
+				transitions.agent((String) agent.get("id"), from, from, (String) agent.get("reason"), null, null, null, now);
+			}
+			return TaskState.CANCELLED;
+		});
+	}
+
 	private Map<String, Object> lockOrCreateAgent(String agentId, Instant now) {
 		jdbc.sql("""
 				insert into agent (id, state, mode, team, endpoint, since, updated_at)

@@ -2,7 +2,6 @@ package ackline.callback;
 
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -82,10 +81,6 @@ public class IvrCalls {
 			});
 		}
 		return callId;
-	}
-
-	Duration ringTimeout() {
-		return settings.clientRingTimeout();
 	}
 
 }

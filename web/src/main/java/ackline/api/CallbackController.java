@@ -98,6 +98,20 @@ class CallbackController {
 			.body(body);
 	}
 
+	/** Optional {@code reason}. */
+	record CancelRequest(String reason) {
+	}
+
+	@PostMapping("/{id}/cancel")
+	Map<String, Object> cancel(@PathVariable UUID id, @RequestBody(required = false) CancelRequest request,
+			Authentication user) {
+		TaskState state = dialer.cancel(id, user.getName(), request == null ? null : request.reason());
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("id", id);
+		body.put("state", state);
+		return body;
+	}
+
 	@PostMapping("/{id}/disposition")
 	Map<String, Object> dispose(@PathVariable UUID id, @RequestBody Dialer.DispositionRequest request,
 			Authentication user) {

@@ -87,7 +87,7 @@ class SecurityConfiguration {
 			.requestMatchers(HttpMethod.POST, "/api/v1/notices", "/api/v1/notices/batch").hasAnyRole("SYSTEM", "ADMIN")
 			.requestMatchers(HttpMethod.GET, "/api/v1/notices", "/api/v1/notices/**").hasAnyRole(READERS)
 			.requestMatchers(HttpMethod.GET, "/api/v1/replies").hasAnyRole("AGENT", "SUPERVISOR", "AUDITOR", "ADMIN")
-			.requestMatchers(HttpMethod.POST, "/api/v1/callbacks").hasAnyRole("SYSTEM", "SUPERVISOR", "ADMIN")
+			.requestMatchers(HttpMethod.POST, "/api/v1/callbacks", "/api/v1/callbacks/*/cancel").hasAnyRole("SYSTEM", "SUPERVISOR", "ADMIN")
 			.requestMatchers(HttpMethod.POST, "/api/v1/callbacks/*/dial", "/api/v1/callbacks/*/disposition").hasRole("AGENT")
 			.requestMatchers(HttpMethod.GET, "/api/v1/callbacks/queues").hasAnyRole("SUPERVISOR", "AUDITOR", "ADMIN")
 			.requestMatchers(HttpMethod.GET, "/api/v1/callbacks", "/api/v1/callbacks/**", "/api/v1/calls/**").hasAnyRole(READERS)

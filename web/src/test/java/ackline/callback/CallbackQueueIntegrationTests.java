@@ -265,6 +265,28 @@ class CallbackQueueIntegrationTests {
 	}
 
 	@Test
+	void aCancelledTaskLeavesTheQueueAndFreesTheAgentItWasOfferedTo() {
+		String team = "team-" + UUID.randomUUID().toString().substring(0, 6);
+		users.agent("cancel1");
+		jdbc.sql("insert into agent (id, state, mode, team, endpoint, since, updated_at) values ('cancel1', 'OFFLINE', 'PREVIEW', ?, 'cancel1', now(), now())")
+			.param(team).update();
+		Map<String, Object> body = task("COMPLAINT_FOLLOWUP", team, 5);
+		body.put("agentId", "cancel1");
+		String id = create(body);
+		api.put("/api/v1/agents/me/state", "cancel1", Map.of("state", "AVAILABLE"));
+		assertThat(api.post("/api/v1/agents/me/next", "cancel1", "").json().get("id").asText()).isEqualTo(id);
+		assertThat(api.post("/api/v1/callbacks/" + id + "/cancel", "agent1", Map.of()).status()).isEqualTo(403);
+		Api.Reply cancelled = api.post("/api/v1/callbacks/" + id + "/cancel", "supervisor1", Map.of("reason", "客户已销户"));
+		assertThat(cancelled.json().get("state").asText()).isEqualTo("CANCELLED");
+		JsonNode agent = api.get("/api/v1/agents/me", "cancel1").json();
+		assertThat(agent.get("state").asText()).isEqualTo("AVAILABLE");
+		assertThat(agent.has("currentTask") && !agent.get("currentTask").isNull()).isFalse();
+		JsonNode task = api.get("/api/v1/callbacks/" + id, "system").json();
+		assertThat(task.get("failureReason")).isNull();
+		assertThat(task.get("history").toString()).contains("客户已销户");
+	}
+
+	@Test
 	void overdueTasksAreListed() {
 		Map<String, Object> body = task("COMPLAINT_FOLLOWUP", "nobody", 5);
 		body.put("earliest", "2026-01-01T09:00:00+08:00");
