@@ -61,8 +61,10 @@ class CallbackConfiguration {
 	}
 
 	@Bean
-	IvrPrompts ivrPrompts() {
-		return new IvrPrompts("1", 3, java.time.Duration.ofSeconds(6));
+	IvrPrompts ivrPrompts(@Value("${ackline.ivr.confirm-digit:1}") String confirmDigit,
+			@Value("${ackline.ivr.attempts:3}") int attempts,
+			@Value("${ackline.ivr.digit-timeout:6s}") java.time.Duration digitTimeout) {
+		return new IvrPrompts(confirmDigit, attempts, digitTimeout);
 	}
 
 	@Bean

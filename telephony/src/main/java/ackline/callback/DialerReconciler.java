@@ -65,7 +65,11 @@ class DialerReconciler {
 	/** Ends the calls the PBX no longer has; returns how many. */
 	synchronized int reconcile() {
 		Instant now = clock.instant();
-		List<Map<String, Object>> open = jdbc.sql("select id, state, created_at, updated_at from call where state <> 'ENDED' and created_at < ?")
+		// a call still ORIGINATING may not have a channel yet (the originate is asynchronous); any later state was
+		// reported by the PBX, which must still have it
+		List<Map<String, Object>> open = jdbc.sql("""
+				select id, state, created_at, updated_at from call
+				where state <> 'ENDED' and (state <> 'ORIGINATING' or created_at < ?)""")
 			.param(Timestamp.from(now.minus(SETTLE)))
 			.query()
 			.listOfRows();
