@@ -287,6 +287,27 @@ class CallbackQueueIntegrationTests {
 	}
 
 	@Test
+	void aClientCalledThreeTimesTodayIsNotOfferedAgainToday() {
+		String team = "team-" + UUID.randomUUID().toString().substring(0, 6);
+		users.agent("cap1");
+		jdbc.sql("insert into agent (id, state, mode, team, endpoint, since, updated_at) values ('cap1', 'OFFLINE', 'PREVIEW', ?, 'cap1', now(), now())")
+			.param(team).update();
+		Map<String, Object> body = task("COMPLAINT_FOLLOWUP", team, 9);
+		body.put("phone", "13700137000");
+		body.put("agentId", "cap1");
+		String capped = create(body);
+		for (int i = 0; i < 3; i++) {
+			jdbc.sql("""
+					insert into call (id, kind, phone, state, outcome, record_required, recording_file, recording_state,
+					    created_at, updated_at, ended_at)
+					values (?, 'AGENT', '+8613700137000', 'ENDED', 'NO_ANSWER', true, 'x.wav', 'NOT_RECORDED', now(), now(), now())""")
+				.param(UUID.randomUUID()).update();
+		}
+		api.put("/api/v1/agents/me/state", "cap1", Map.of("state", "AVAILABLE"));
+		assertThat(drainExcept("cap1", capped)).as("the per-client daily cap (3) holds the task back").isFalse();
+	}
+
+	@Test
 	void overdueTasksAreListed() {
 		Map<String, Object> body = task("COMPLAINT_FOLLOWUP", "nobody", 5);
 		body.put("earliest", "2026-01-01T09:00:00+08:00");
