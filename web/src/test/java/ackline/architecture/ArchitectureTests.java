@@ -32,6 +32,13 @@ class ArchitectureTests {
 	}
 
 	@Test
+	void asteriskJavaOnlyInTheAsteriskAdapter() {
+		ArchRule rule = noClasses().that().resideOutsideOfPackage("ackline.asterisk..")
+			.should().dependOnClassesThat().resideInAPackage("org.asteriskjava..");
+		rule.check(classes);
+	}
+
+	@Test
 	void jedisOnlyInTheRedisAdapters() {
 		ArchRule rule = noClasses().that().resideOutsideOfPackages("ackline.queue..", "ackline.ratelimit..", "ackline.redis..")
 			.should().dependOnClassesThat().resideInAnyPackage("redis.clients..", "io.github.bucket4j..");
