@@ -15,7 +15,9 @@ public enum CallOutcome {
 					return BUSY;
 				case "NOANSWER":
 				case "CANCEL":
-					return NO_ANSWER;
+					// Asterisk reports a number that does not exist as NOANSWER too; only the cause tells them apart
+					return cause != null && (cause == 1 || cause == 3 || cause == 22 || cause == 28) ? INVALID_NUMBER
+							: NO_ANSWER;
 				case "CONGESTION":
 					return cause != null && (cause == 1 || cause == 28) ? INVALID_NUMBER : CONGESTION;
 				case "CHANUNAVAIL":

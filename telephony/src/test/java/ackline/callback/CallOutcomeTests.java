@@ -11,6 +11,9 @@ class CallOutcomeTests {
 		assertThat(CallOutcome.of("ANSWER", 16)).isEqualTo(CallOutcome.ANSWERED);
 		assertThat(CallOutcome.of("BUSY", 17)).isEqualTo(CallOutcome.BUSY);
 		assertThat(CallOutcome.of("NOANSWER", 19)).isEqualTo(CallOutcome.NO_ANSWER);
+		assertThat(CallOutcome.of("NOANSWER", 21)).as("declined").isEqualTo(CallOutcome.NO_ANSWER);
+		assertThat(CallOutcome.of("NOANSWER", 1)).as("Asterisk's DialEnd for an unallocated number")
+			.isEqualTo(CallOutcome.INVALID_NUMBER);
 		assertThat(CallOutcome.of("CONGESTION", 34)).isEqualTo(CallOutcome.CONGESTION);
 		assertThat(CallOutcome.of("CONGESTION", 1)).isEqualTo(CallOutcome.INVALID_NUMBER);
 		assertThat(CallOutcome.of("CHANUNAVAIL", 1)).isEqualTo(CallOutcome.INVALID_NUMBER);
