@@ -134,6 +134,20 @@ public class CallbackQueries {
 			.listOfRows();
 	}
 
+	/** Figures for health: calls in flight, recordings waiting for the store, recordings missing in the last day. */
+	public Map<String, Object> dialerFigures() {
+		return jdbc.sql("""
+				select (select count(*) from call where state <> 'ENDED') as "callsInFlight",
+				       (select count(*) from call where recording_state = 'PENDING' and state = 'ENDED') as "recordingsPending",
+				       (select count(*) from call where recording_state = 'MISSING' and ended_at > ?) as "recordingsMissing24h",
+				       (select count(*) from callback_task where state not in ('DONE', 'FAILED', 'CANCELLED') and due_by < ?)
+				           as "tasksOverdue"
+				""")
+			.params(Timestamp.from(clock.instant().minus(java.time.Duration.ofDays(1))), Timestamp.from(clock.instant()))
+			.query()
+			.singleRow();
+	}
+
 	private Map<String, Object> taskView(Map<String, Object> r, Instant now) {
 		Map<String, Object> v = new LinkedHashMap<>();
 		v.put("id", r.get("id"));

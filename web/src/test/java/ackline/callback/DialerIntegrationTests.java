@@ -17,6 +17,7 @@ import ackline.evidence.EvidenceStore;
 import ackline.pbx.CallScript;
 import ackline.pbx.SimulatedPbx;
 import ackline.testing.Api;
+import ackline.testing.ChildApp;
 import ackline.testing.TestServices;
 import ackline.testing.TwilioStub;
 import org.junit.jupiter.api.AfterAll;
@@ -52,9 +53,9 @@ class DialerIntegrationTests {
 
 	static final Path spool = tempDir();
 
-	static final int amiPort = freePort();
+	static final int amiPort = ChildApp.freePort();
 
-	static final int agiPort = freePort();
+	static final int agiPort = ChildApp.freePort();
 
 	static final SimulatedPbx pbx = new SimulatedPbx(SimulatedPbx.Settings.defaults()
 		.withClientAnswerDelay(Duration.ofMillis(300))
@@ -117,15 +118,6 @@ class DialerIntegrationTests {
 	@AfterAll
 	void tearDown() {
 		pbx.stop();
-	}
-
-	static int freePort() {
-		try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-		catch (java.io.IOException ex) {
-			throw new java.io.UncheckedIOException(ex);
-		}
 	}
 
 	private static Path tempDir() {
