@@ -349,6 +349,35 @@ class DialerIntegrationTests {
 	}
 
 	@Test
+	void aCallWrittenButNeverDialledBecauseTheProcessDiedIsEndedAndItsTaskRetried() {
+		String agent = agent();
+		String taskId = task(agent, "COMPLAINT_FOLLOWUP", phone());
+		api.put("/api/v1/agents/me/state", agent, Map.of("state", "AVAILABLE"));
+		assertThat(api.post("/api/v1/agents/me/next", agent, "").status()).isEqualTo(200);
+		long originates = pbx.originateCount();
+		// what a process killed between committing the dial and sending the Originate leaves behind
+		UUID callId = UUID.randomUUID();
+		jdbc.sql("""
+				insert into call (id, kind, task_id, agent_id, phone, state, record_required, recording_file, created_at,
+				    updated_at)
+				select ?, 'AGENT', id, ?, phone, 'ORIGINATING', true, 'ackline/lost.wav', now() - interval '1 minute', now()
+				from callback_task where id = ?""")
+			.params(callId, agent, UUID.fromString(taskId)).update();
+		jdbc.sql("update callback_task set state = 'DIALING', attempts = attempts + 1 where id = ?")
+			.param(UUID.fromString(taskId)).update();
+		jdbc.sql("update agent set state = 'ON_CALL', current_call = ? where id = ?").params(callId, agent).update();
+
+		JsonNode retried = awaitTask(taskId, "the reconciler", t -> "QUEUED".equals(t.get("state").asText()));
+		JsonNode call = lastCall(retried);
+		assertThat(call.get("state").asText()).isEqualTo("ENDED");
+		assertThat(call.get("outcome").asText()).isEqualTo("FAILED");
+		assertThat(call.get("failure").asText()).startsWith("LOST");
+		assertThat(retried.get("nextAttemptAt").asText()).isNotEmpty();
+		assertThat(api.get("/api/v1/agents/me", agent).json().get("state").asText()).isEqualTo("AVAILABLE");
+		assertThat(pbx.originateCount()).as("the reconciler never dials").isEqualTo(originates);
+	}
+
+	@Test
 	void flushingRedisLosesNoTaskBecauseTheQueueIsPostgres() {
 		String agent = agent();
 		String taskId = task(agent, "COMPLAINT_FOLLOWUP", phone());
