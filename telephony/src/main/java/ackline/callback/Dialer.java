@@ -299,6 +299,12 @@ public class Dialer {
 			meters.timer("ackline.callbacks.dial").record(java.time.Duration.between(started, clock.instant()));
 		}
 		catch (PbxUnavailableException ex) {
+			if (ex.mayHaveBeenCarriedOut()) {
+				// the call may ring yet: keep it; its events, or the reconciler after its settling time, decide
+				log.warn("PBX did not confirm the call {} of task {}: {}", prepared.dialled().callId(), taskId,
+						ex.getMessage());
+				return prepared.dialled();
+			}
 			log.warn("PBX refused the call {} of task {}: {}", prepared.dialled().callId(), taskId, ex.getMessage());
 			undoDial(prepared.dialled(), agentId, ex.getMessage());
 			throw ex;

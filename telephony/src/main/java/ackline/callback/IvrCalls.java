@@ -72,6 +72,10 @@ public class IvrCalls {
 			pbx.dialIvr(new IvrDial(callId, r.phone(), callerId, file, settings.clientRingTimeout()));
 		}
 		catch (PbxUnavailableException ex) {
+			if (ex.mayHaveBeenCarriedOut()) {
+				log.warn("PBX did not confirm the IVR call {} for notice {}: {}", callId, r.noticeId(), ex.getMessage());
+				return callId;
+			}
 			log.warn("PBX refused the IVR call {} for notice {}: {}", callId, r.noticeId(), ex.getMessage());
 			tx.executeWithoutResult(status -> {
 				var call = timeline.lockCall(callId);
