@@ -16,6 +16,8 @@ public enum EvidenceKind {
 	/** A click on the one-time acknowledgement link: time, IP, user agent. */
 	ACK_CLICK,
 	/** A call recording. */
-	CALL_RECORDING
+	CALL_RECORDING,
+	/** A key press on an automated notice call (the DTMF the PBX reported, with the call and the time). */
+	IVR_KEYPRESS
 
 }

@@ -86,6 +86,12 @@ class NoticeConfiguration {
 	}
 
 	@Bean
+	NoticeEscalations noticeEscalations(JdbcClient jdbc, TransactionTemplate tx, NoticeStore store,
+			Acknowledgements acknowledgements, EvidenceStore evidence) {
+		return new NoticeEscalations(jdbc, tx, store, acknowledgements, evidence);
+	}
+
+	@Bean
 	NoticeQueries noticeQueries(JdbcClient jdbc, EvidenceStore evidence,
 			org.springframework.transaction.PlatformTransactionManager transactions) {
 		return new NoticeQueries(jdbc, evidence, transactions);

@@ -24,6 +24,7 @@ import ackline.id.Ids;
 import ackline.phone.InvalidPhoneNumberException;
 import ackline.phone.PhoneNumbers;
 import ackline.queue.WorkQueue;
+import ackline.validation.FieldError;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -112,7 +113,7 @@ public class NoticeIntake {
 	/** Accepts many notices; each item stands alone: one bad item does not hold back the others. */
 	public List<Result> acceptBatch(List<NoticeRequest> requests, String submittedBy) {
 		if (requests.size() > settings.maxBatch()) {
-			throw new NoticeRejected(List.of(NoticeRejected.FieldError.of("notices", "batch.too-many",
+			throw new NoticeRejected(List.of(FieldError.of("notices", "batch.too-many",
 					"at most " + settings.maxBatch() + " notices per batch, got " + requests.size(), settings.maxBatch(),
 					requests.size())));
 		}
@@ -140,9 +141,9 @@ public class NoticeIntake {
 	}
 
 	private Item prepare(NoticeRequest r, String submittedBy) {
-		List<NoticeRejected.FieldError> errors = new ArrayList<>();
+		List<FieldError> errors = new ArrayList<>();
 		if (r == null) {
-			return Item.rejected(List.of(NoticeRejected.FieldError.of("", "notice.object", "a notice object is required")));
+			return Item.rejected(List.of(FieldError.of("", "notice.object", "a notice object is required")));
 		}
 		NoticeType type = null;
 		if (blank(r.type())) {
@@ -455,7 +456,7 @@ public class NoticeIntake {
 		return new Result(new Accepted(id, NoticeStatus.valueOf((String) row.get("status")), false, differs), null);
 	}
 
-	private static void requireText(List<NoticeRejected.FieldError> errors, String field, String value, int max) {
+	private static void requireText(List<FieldError> errors, String field, String value, int max) {
 		if (blank(value)) {
 			errors.add(error(field, "required", "is required"));
 		}
@@ -464,8 +465,8 @@ public class NoticeIntake {
 		}
 	}
 
-	private static NoticeRejected.FieldError error(String field, String code, String message, Object... args) {
-		return NoticeRejected.FieldError.of(field, code, message, args);
+	private static FieldError error(String field, String code, String message, Object... args) {
+		return FieldError.of(field, code, message, args);
 	}
 
 	private static boolean blank(String s) {
@@ -480,18 +481,18 @@ public class NoticeIntake {
 	}
 
 	/** One batch item's outcome: accepted, or the errors that kept it out. */
-	public record Result(Accepted accepted, List<NoticeRejected.FieldError> errors) {
+	public record Result(Accepted accepted, List<FieldError> errors) {
 	}
 
 	private record Rendered(String destination, String subject, String body, SmsSegments segments) {
 	}
 
-	private record Item(List<NoticeRejected.FieldError> errors, UUID id, NoticeType type, String clientId,
+	private record Item(List<FieldError> errors, UUID id, NoticeType type, String clientId,
 			String clientName, String phone, String email, EnumSet<Channel> channels, String language,
 			String paramsJson, boolean requireAck, Instant ackDeadline, String idempotencyKey, String requestHash,
 			String tokenHash, Instant tokenExpiry, Map<Channel, Rendered> rendered) {
 
-		static Item rejected(List<NoticeRejected.FieldError> errors) {
+		static Item rejected(List<FieldError> errors) {
 			return new Item(errors, null, null, null, null, null, null, null, null, null, false, null, null, null,
 					null, null, null);
 		}

@@ -237,7 +237,7 @@ final class CallFlow implements Runnable {
 		newexten(a, 3, "Dial", "PJSIP/" + dialString + (timeout == null || timeout.isBlank() ? "" : "," + timeout));
 
 		Phone client = newPhone(number, Phone.Role.CLIENT);
-		Channel b = this.pbx.newChannel("carrier", this, a.linkedId, "default", number, null);
+		Channel b = this.pbx.newChannel("carrier", this, a.linkedId, endpointContext("carrier"), number, null);
 		b.callerIdNum = number;
 		b.connectedLineNum = a.callerIdNum;
 		b.connectedLineName = a.callerIdName;
@@ -302,8 +302,8 @@ final class CallFlow implements Runnable {
 	 * the failure's events (OriginateResponse Failure sent).
 	 */
 	private Channel originateLeg(Phone phone) {
-		Channel channel = this.pbx.newChannel(this.request.endpoint(), this, null, "default", "s",
-				this.request.channelId());
+		Channel channel = this.pbx.newChannel(this.request.endpoint(), this, null, endpointContext(this.request.endpoint()),
+				"s", this.request.channelId());
 		phone.channel = channel;
 		this.channels.add(channel);
 		emit(channelEvent("Newchannel", channel));
@@ -343,7 +343,12 @@ final class CallFlow implements Runnable {
 		return null;
 	}
 
+	/** Only an asynchronous Originate reports through the OriginateResponse event (manager.c fast_originate). */
 	private void originateResponse(Channel channel, boolean success, int reason) {
+		if (!this.request.async()) {
+			this.originated.countDown();
+			return;
+		}
 		AmiMessage event = event("OriginateResponse", "call,all");
 		if (this.request.actionId() != null) {
 			event.add("ActionID", this.request.actionId());
@@ -673,6 +678,11 @@ final class CallFlow implements Runnable {
 			.add("BridgeName", "<unknown>")
 			.add("BridgeNumChannels", channelCount)
 			.add("BridgeVideoSourceMode", "none");
+	}
+
+	/** The context pjsip.conf gives the endpoint, which a new channel starts in until the dialplan moves it. */
+	private static String endpointContext(String endpoint) {
+		return endpoint.equals("carrier") ? "from-carrier" : "ackline-agents";
 	}
 
 	private static boolean contains(Phone[] phones, Phone phone) {

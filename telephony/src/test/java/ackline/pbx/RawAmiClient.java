@@ -129,7 +129,8 @@ final class RawAmiClient implements AutoCloseable {
 
 	/** The response to the action with this ActionID (events before it stay queued). */
 	Packet response(String actionId) {
-		return await(packet -> packet.get("Response") != null && actionId.equals(packet.get("ActionID")),
+		return await(packet -> packet.event() == null && packet.get("Response") != null
+				&& actionId.equals(packet.get("ActionID")),
 				"response to " + actionId);
 	}
 

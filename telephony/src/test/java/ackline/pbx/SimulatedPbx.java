@@ -146,6 +146,8 @@ public final class SimulatedPbx implements AutoCloseable {
 		}
 		this.channels.clear();
 		this.calls.clear();
+		this.phones.clear();
+		this.ended.clear();
 		this.server = null;
 	}
 

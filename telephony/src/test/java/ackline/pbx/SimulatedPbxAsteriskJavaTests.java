@@ -19,9 +19,12 @@ import org.asteriskjava.manager.ManagerConnection;
 import org.asteriskjava.manager.ManagerConnectionFactory;
 import org.asteriskjava.manager.ManagerConnectionState;
 import org.asteriskjava.manager.action.OriginateAction;
+import org.asteriskjava.manager.action.PingAction;
 import org.asteriskjava.manager.event.BridgeEnterEvent;
+import org.asteriskjava.manager.event.ConnectEvent;
 import org.asteriskjava.manager.event.DialBeginEvent;
 import org.asteriskjava.manager.event.DialEndEvent;
+import org.asteriskjava.manager.event.DisconnectEvent;
 import org.asteriskjava.manager.event.HangupEvent;
 import org.asteriskjava.manager.event.HangupRequestEvent;
 import org.asteriskjava.manager.event.ManagerEvent;
@@ -222,6 +225,21 @@ class SimulatedPbxAsteriskJavaTests {
 		assertThat(names(second)).isEqualTo(names(first));
 		assertThat(all(second, HangupEvent.class)).extracting(HangupEvent::getUniqueId)
 			.containsExactlyElementsOf(all(first, HangupEvent.class).stream().map(HangupEvent::getUniqueId).toList());
+	}
+
+	@Test
+	void asteriskJavaReconnectsAndLogsInAgainAfterTheConnectionDrops() throws Exception {
+		List<ManagerEvent> events = new CopyOnWriteArrayList<>();
+		ManagerConnection ami = connect(events);
+		assertThat(this.pbx.managerConnections()).isEqualTo(1);
+
+		this.pbx.dropManagerConnections();
+
+		await().atMost(PATIENCE).until(() -> has(events, DisconnectEvent.class)
+				&& all(events, ConnectEvent.class).size() == 2 && ami.getState() == ManagerConnectionState.CONNECTED);
+		ManagerResponse pong = ami.sendAction(new PingAction());
+		assertThat(pong.getResponse()).isEqualTo("Success");
+		assertThat(this.pbx.managerConnections()).isEqualTo(1);
 	}
 
 	// ---------------------------------------------------------------- helpers

@@ -241,6 +241,41 @@ class SimulatedPbxRawAmiTests {
 	}
 
 	@Test
+	void aSynchronousOriginateAnswersOnceTheChannelAnsweredOrFailed() throws IOException {
+		this.pbx.script("agent8", CallScript.busy());
+		try (RawAmiClient ami = new RawAmiClient(this.pbx.port())) {
+			ami.send("Action", "Login", "ActionID", "l", "Username", "ackline", "Secret", "ackline");
+			ami.response("l");
+
+			ami.send("Action", "Originate", "ActionID", "sync-1", "Channel", "PJSIP/13900139007@carrier", "Context",
+					"ackline-ivr", "Exten", "s", "Priority", "1");
+			List<Packet> untilAnswer = ami.until(p -> "sync-1".equals(p.get("ActionID")) && p.get("Response") != null,
+					"the Originate's response");
+			assertThat(untilAnswer.get(untilAnswer.size() - 1).get("Message")).isEqualTo("Originate successfully queued");
+			assertThat(untilAnswer).anyMatch(p -> p.isEvent("Newstate") && "Up".equals(p.get("ChannelStateDesc")));
+
+			ami.send("Action", "Originate", "ActionID", "sync-2", "Channel", "PJSIP/agent8", "Context",
+					"ackline-outbound", "Exten", CLIENT, "Priority", "1");
+			Packet failed = ami.response("sync-2");
+			assertThat(failed.get("Response")).isEqualTo("Error");
+			assertThat(failed.get("Message")).isEqualTo("Originate failed");
+			assertThat(ami.await(p -> p.isEvent("Hangup") && p.get("Channel").startsWith("PJSIP/agent8-"),
+					"the agent's hangup").get("Cause")).isEqualTo("17");
+			assertThat(ami.drain()).as("OriginateResponse is for asynchronous Originates only")
+				.noneMatch(p -> p.isEvent("OriginateResponse"));
+
+			ami.send("Action", "Originate", "ActionID", "async", "Channel", "PJSIP/agent8", "Context",
+					"ackline-outbound", "Exten", CLIENT, "Priority", "1", "Async", "true");
+			Packet reason = ami.await(p -> p.isEvent("OriginateResponse"), "the failed OriginateResponse");
+			assertThat(reason.get("ActionID")).isEqualTo("async");
+			assertThat(reason.get("Response")).isEqualTo("Failure");
+			assertThat(reason.get("Reason")).as("busy").isEqualTo("5");
+			assertThat(reason.get("Channel")).isEqualTo("PJSIP/agent8");
+			assertThat(reason.get("Uniqueid")).isEqualTo("<null>");
+		}
+	}
+
+	@Test
 	void mixMonitorAndStopMixMonitorRecordAChannelOnRequest() throws Exception {
 		this.pbx.script("13900139004", CallScript.noAnswer());
 		Path file = this.spool.resolve("elsewhere/on-request.wav");

@@ -6,8 +6,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import ackline.call.PbxUnavailableException;
+import ackline.callback.CallbackConflict;
+import ackline.callback.CallbackNotFound;
 import ackline.notice.NoticeNotFound;
-import ackline.notice.NoticeRejected;
+import ackline.validation.FieldError;
+import ackline.validation.InvalidRequestException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.exc.InvalidFormatException;
 
@@ -41,12 +45,12 @@ class ApiProblems extends ResponseEntityExceptionHandler {
 		this.messages = messages;
 	}
 
-	@ExceptionHandler(NoticeRejected.class)
-	ProblemDetail rejected(NoticeRejected ex) {
+	@ExceptionHandler(InvalidRequestException.class)
+	ProblemDetail rejected(InvalidRequestException ex) {
 		Locale locale = LocaleContextHolder.getLocale();
 		List<Map<String, Object>> errors = ex.errors().stream().map(e -> error(e, locale)).toList();
 		String detail = errors.isEmpty() ? "" : errors.get(0).get("field") + ": " + errors.get(0).get("message");
-		ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "invalid-notice", detail, locale);
+		ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, ex.problemType(), detail, locale);
 		problem.setProperty("field", ex.errors().isEmpty() ? null : ex.errors().get(0).field());
 		problem.setProperty("errors", errors);
 		return problem;
@@ -56,6 +60,31 @@ class ApiProblems extends ResponseEntityExceptionHandler {
 	ProblemDetail notFound(NoticeNotFound ex) {
 		Locale locale = LocaleContextHolder.getLocale();
 		return problem(HttpStatus.NOT_FOUND, "not-found", text("detail.not-found", locale, ex.id()), locale);
+	}
+
+	@ExceptionHandler(CallbackNotFound.class)
+	ProblemDetail callbackNotFound(CallbackNotFound ex) {
+		Locale locale = LocaleContextHolder.getLocale();
+		return problem(HttpStatus.NOT_FOUND, "callback-not-found", text("detail.callback-not-found", locale, ex.id()),
+				locale);
+	}
+
+	@ExceptionHandler(CallbackConflict.class)
+	ProblemDetail conflict(CallbackConflict ex) {
+		Locale locale = LocaleContextHolder.getLocale();
+		ProblemDetail problem = problem(HttpStatus.CONFLICT, "conflict",
+				messages.getMessage("conflict." + ex.code(), null, ex.getMessage(), locale), locale);
+		problem.setProperty("code", ex.code());
+		problem.setProperty("reason", ex.getMessage());
+		return problem;
+	}
+
+	@ExceptionHandler(PbxUnavailableException.class)
+	ResponseEntity<ProblemDetail> pbxUnavailable(PbxUnavailableException ex) {
+		Locale locale = LocaleContextHolder.getLocale();
+		ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "pbx-unavailable",
+				text("detail.pbx-unavailable", locale, ex.getMessage()), locale);
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5").body(problem);
 	}
 
 	@ExceptionHandler(MethodArgumentTypeMismatchException.class)
@@ -101,7 +130,7 @@ class ApiProblems extends ResponseEntityExceptionHandler {
 		return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, request);
 	}
 
-	private Map<String, Object> error(NoticeRejected.FieldError e, Locale locale) {
+	private Map<String, Object> error(FieldError e, Locale locale) {
 		Map<String, Object> error = new LinkedHashMap<>();
 		error.put("field", e.field());
 		error.put("code", e.code());

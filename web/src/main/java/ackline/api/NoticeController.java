@@ -9,12 +9,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
+import ackline.callback.CallbackQueries;
+import ackline.escalation.Escalations;
 import ackline.notice.NoticeIntake;
 import ackline.notice.NoticeQueries;
 import ackline.notice.NoticeRejected;
 import ackline.notice.NoticeRequest;
 import ackline.notice.NoticeStatus;
 import ackline.notice.NoticeType;
+import ackline.validation.FieldError;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 import org.springframework.http.HttpStatus;
@@ -36,9 +40,15 @@ class NoticeController {
 
 	private final NoticeQueries queries;
 
-	NoticeController(NoticeIntake intake, NoticeQueries queries) {
+	private final Escalations escalations;
+
+	private final CallbackQueries calls;
+
+	NoticeController(NoticeIntake intake, NoticeQueries queries, Escalations escalations, CallbackQueries calls) {
 		this.intake = intake;
 		this.queries = queries;
+		this.escalations = escalations;
+		this.calls = calls;
 	}
 
 	@PostMapping
@@ -57,7 +67,7 @@ class NoticeController {
 	@PostMapping("/batch")
 	ResponseEntity<BatchResponse> batch(@RequestBody BatchRequest request, Principal principal) {
 		if (request == null || request.notices() == null) {
-			throw new NoticeRejected(List.of(NoticeRejected.FieldError.of("notices", "notices.required", "is required: a list of notices")));
+			throw new NoticeRejected(List.of(FieldError.of("notices", "notices.required", "is required: a list of notices")));
 		}
 		List<NoticeIntake.Result> results = intake.acceptBatch(request.notices(), principal.getName());
 		List<BatchItem> items = new ArrayList<>();
@@ -79,21 +89,24 @@ class NoticeController {
 	@GetMapping("/{id}")
 	NoticeView get(@PathVariable UUID id) {
 		NoticeQueries.NoticeDetail d = queries.get(id);
-		return new NoticeView(d.notice(), d.attempts(), d.acknowledgement(), d.replies(), d.history(), d.evidence());
+		List<Map<String, Object>> steps = escalations.steps(id);
+		List<Map<String, Object>> noticeCalls = calls.callsForNotice(id);
+		return new NoticeView(d.notice(), d.attempts(), d.acknowledgement(), d.replies(), d.history(), d.evidence(),
+				steps.isEmpty() ? null : steps, noticeCalls.isEmpty() ? null : noticeCalls);
 	}
 
 	@GetMapping
 	NoticeQueries.Page list(@RequestParam(required = false) String clientId,
 			@RequestParam(required = false) String status, @RequestParam(required = false) String type,
 			@RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size) {
-		List<NoticeRejected.FieldError> errors = new ArrayList<>();
+		List<FieldError> errors = new ArrayList<>();
 		NoticeStatus st = parse(NoticeStatus.class, "status", status, errors);
 		NoticeType ty = parse(NoticeType.class, "type", type, errors);
 		if (page < 0) {
-			errors.add(NoticeRejected.FieldError.of("page", "page.invalid", "must be 0 or more"));
+			errors.add(FieldError.of("page", "page.invalid", "must be 0 or more"));
 		}
 		if (size < 1 || size > 500) {
-			errors.add(NoticeRejected.FieldError.of("size", "size.invalid", "must be between 1 and 500"));
+			errors.add(FieldError.of("size", "size.invalid", "must be between 1 and 500"));
 		}
 		if (!errors.isEmpty()) {
 			throw new NoticeRejected(errors);
@@ -102,7 +115,7 @@ class NoticeController {
 	}
 
 	private static <E extends Enum<E>> E parse(Class<E> type, String field, String value,
-			List<NoticeRejected.FieldError> errors) {
+			List<FieldError> errors) {
 		if (value == null || value.isBlank()) {
 			return null;
 		}
@@ -110,7 +123,7 @@ class NoticeController {
 			return Enum.valueOf(type, value.strip().toUpperCase(Locale.ROOT));
 		}
 		catch (IllegalArgumentException ex) {
-			errors.add(NoticeRejected.FieldError.of(field, "enum.unknown",
+			errors.add(FieldError.of(field, "enum.unknown",
 					"'" + value + "' is not one of " + List.of(type.getEnumConstants()), value,
 					List.of(type.getEnumConstants())));
 			return null;
@@ -125,13 +138,15 @@ class NoticeController {
 	record BatchResponse(int accepted, int rejected, List<BatchItem> results) {
 	}
 
-	record BatchItem(int index, UUID id, String status, boolean created, List<NoticeRejected.FieldError> errors) {
+	record BatchItem(int index, UUID id, String status, boolean created, List<FieldError> errors) {
 	}
 
 	/** A notice with everything that happened to it, flat for API callers. */
 	record NoticeView(@JsonUnwrapped NoticeQueries.NoticeSummary notice, List<NoticeQueries.Attempt> attempts,
 			NoticeQueries.Acknowledgement acknowledgement, List<NoticeQueries.Reply> replies,
-			List<NoticeQueries.Event> history, List<NoticeQueries.Evidence> evidence) {
+			List<NoticeQueries.Event> history, List<NoticeQueries.Evidence> evidence,
+			@JsonInclude(JsonInclude.Include.NON_NULL) List<Map<String, Object>> escalation,
+			@JsonInclude(JsonInclude.Include.NON_NULL) List<Map<String, Object>> calls) {
 	}
 
 }

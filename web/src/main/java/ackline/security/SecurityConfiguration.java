@@ -87,6 +87,13 @@ class SecurityConfiguration {
 			.requestMatchers(HttpMethod.POST, "/api/v1/notices", "/api/v1/notices/batch").hasAnyRole("SYSTEM", "ADMIN")
 			.requestMatchers(HttpMethod.GET, "/api/v1/notices", "/api/v1/notices/**").hasAnyRole(READERS)
 			.requestMatchers(HttpMethod.GET, "/api/v1/replies").hasAnyRole("AGENT", "SUPERVISOR", "AUDITOR", "ADMIN")
+			.requestMatchers(HttpMethod.POST, "/api/v1/callbacks", "/api/v1/callbacks/*/cancel").hasAnyRole("SYSTEM", "SUPERVISOR", "ADMIN")
+			.requestMatchers(HttpMethod.POST, "/api/v1/callbacks/*/dial", "/api/v1/callbacks/*/disposition").hasRole("AGENT")
+			.requestMatchers(HttpMethod.GET, "/api/v1/callbacks/queues").hasAnyRole("SUPERVISOR", "AUDITOR", "ADMIN")
+			.requestMatchers(HttpMethod.GET, "/api/v1/callbacks", "/api/v1/callbacks/**", "/api/v1/calls/**").hasAnyRole(READERS)
+			.requestMatchers(HttpMethod.POST, "/api/v1/calls/*/hangup").hasAnyRole("AGENT", "SUPERVISOR", "ADMIN")
+			.requestMatchers("/api/v1/agents/me", "/api/v1/agents/me/**").hasRole("AGENT")
+			.requestMatchers(HttpMethod.GET, "/api/v1/agents").hasAnyRole("SUPERVISOR", "AUDITOR", "ADMIN")
 			.anyRequest().authenticated())
 			.httpBasic(b -> b.authenticationEntryPoint(basic))
 			.formLogin(Customizer.withDefaults())
@@ -104,10 +111,11 @@ class SecurityConfiguration {
 			}
 			users.save("system", "system", List.of(Role.SYSTEM), "上游系统 / upstream systems");
 			users.save("agent1", "agent1", List.of(Role.AGENT), "坐席一 / Agent 1");
+			users.save("agent2", "agent2", List.of(Role.AGENT), "坐席二 / Agent 2");
 			users.save("supervisor1", "supervisor1", List.of(Role.SUPERVISOR), "质检主管一 / Supervisor 1");
 			users.save("auditor1", "auditor1", List.of(Role.AUDITOR), "合规审计一 / Auditor 1");
 			users.save("admin", "admin", List.of(Role.ADMIN), "管理员 / Administrator");
-			log.warn("Demo users seeded (system, agent1, supervisor1, auditor1, admin): local run only");
+			log.warn("Demo users seeded (system, agent1, agent2, supervisor1, auditor1, admin): local run only");
 		};
 	}
 

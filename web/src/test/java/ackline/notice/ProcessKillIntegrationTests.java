@@ -1,17 +1,7 @@
 package ackline.notice;
 
-import java.io.File;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +11,7 @@ import java.util.stream.Collectors;
 
 import ackline.localrun.TwilioSimulator;
 import ackline.testing.Api;
+import ackline.testing.ChildApp;
 import ackline.testing.TestServices;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +29,7 @@ class ProcessKillIntegrationTests {
 	void killingTheProcessMidBatchLosesNothingAndSendsNothingTwice() throws Exception {
 		String database = TestServices.newDatabase();
 		try (TwilioSimulator twilio = TwilioSimulator.start(TwilioSimulator.Settings.defaults().withStatusCallbacks(false))) {
-			int port = freePort();
+			int port = ChildApp.freePort();
 			List<String> args = List.of("--server.port=" + port, "--spring.datasource.url=" + database,
 					"--spring.datasource.username=" + TestServices.PG_USER, "--ackline.redis.url=" + TestServices.REDIS_URL,
 					"--ackline.redis.key-prefix=test:" + UUID.randomUUID() + ":",
@@ -53,9 +44,9 @@ class ProcessKillIntegrationTests {
 				phones.add(prefix + String.format("%06d", i));
 			}
 
-			Process first = start(args, "first");
+			Process first = ChildApp.start(args, "first");
 			try {
-				awaitUp(port);
+				ChildApp.awaitUp(port);
 				Api api = new Api(port);
 				List<Map<String, Object>> notices = new ArrayList<>();
 				for (String phone : phones) {
@@ -72,11 +63,11 @@ class ProcessKillIntegrationTests {
 			}
 			int atKill = twilio.messages().size();
 			assertThat(atKill).isLessThan(phones.size());
-			long inFlight = count(database, "select count(*) from notice_attempt where status = 'SENDING'");
+			long inFlight = ChildApp.count(database, "select count(*) from notice_attempt where status = 'SENDING'");
 
-			Process second = start(args, "second");
+			Process second = ChildApp.start(args, "second");
 			try {
-				await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> count(database,
+				await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> ChildApp.count(database,
 						"select count(*) from notice_attempt where status in ('QUEUED', 'SENT', 'DELIVERED')") == phones.size());
 			}
 			finally {
@@ -89,42 +80,9 @@ class ProcessKillIntegrationTests {
 				.collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
 			assertThat(perRecipient).hasSize(phones.size());
 			assertThat(perRecipient.values()).allMatch(n -> n == 1L);
-			assertThat(count(database, "select count(distinct provider_id) from notice_attempt")).isEqualTo(phones.size());
+			assertThat(ChildApp.count(database, "select count(distinct provider_id) from notice_attempt")).isEqualTo(phones.size());
 			System.out.printf("killed with %d of %d handed over and %d attempts mid-send; after restart %d messages, none twice%n",
 					atKill, phones.size(), inFlight, perRecipient.size());
-		}
-	}
-
-	/** The application as a separate JVM, on the main classpath only (no test classes: nothing of the tests leaks in). */
-	static Process start(List<String> args, String name) throws IOException {
-		String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-			.filter(entry -> !entry.endsWith("test-classes") && !entry.endsWith("-tests.jar"))
-			.collect(Collectors.joining(File.pathSeparator));
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Xmx512m", "-XX:TieredStopAtLevel=1", "-cp", classpath, "ackline.AcklineApplication"));
-		command.addAll(args);
-		Path log = Path.of("target", "process-kill-" + name + ".log");
-		Files.createDirectories(log.getParent());
-		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-	}
-
-	static void awaitUp(int port) {
-		Api api = new Api(port);
-		await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-			.until(() -> api.get("/actuator/health", null).status() == 200);
-	}
-
-	static long count(String jdbcUrl, String sql) throws Exception {
-		try (Connection c = DriverManager.getConnection(jdbcUrl, TestServices.PG_USER, "");
-				Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-			rs.next();
-			return rs.getLong(1);
-		}
-	}
-
-	static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
 		}
 	}
 

@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 
 import ackline.localrun.TwilioSimulator;
 import ackline.testing.Api;
+import ackline.testing.ChildApp;
 import ackline.testing.TestServices;
 import org.junit.jupiter.api.Test;
 
@@ -31,13 +32,13 @@ class TwoNodesIntegrationTests {
 		String database = TestServices.newDatabase();
 		String prefix = "test:" + UUID.randomUUID() + ":";
 		try (TwilioSimulator twilio = TwilioSimulator.start(TwilioSimulator.Settings.defaults().withStatusCallbacks(false))) {
-			int portA = ProcessKillIntegrationTests.freePort();
-			int portB = ProcessKillIntegrationTests.freePort();
-			Process a = ProcessKillIntegrationTests.start(args(portA, database, prefix, twilio), "node-a");
-			Process b = ProcessKillIntegrationTests.start(args(portB, database, prefix, twilio), "node-b");
+			int portA = ChildApp.freePort();
+			int portB = ChildApp.freePort();
+			Process a = ChildApp.start(args(portA, database, prefix, twilio), "node-a");
+			Process b = ChildApp.start(args(portB, database, prefix, twilio), "node-b");
 			try {
-				ProcessKillIntegrationTests.awaitUp(portA);
-				ProcessKillIntegrationTests.awaitUp(portB);
+				ChildApp.awaitUp(portA);
+				ChildApp.awaitUp(portB);
 				List<Map<String, Object>> notices = new ArrayList<>();
 				String phonePrefix = "137" + (int) (Math.random() * 90 + 10);
 				for (int i = 0; i < 400; i++) {
@@ -50,7 +51,7 @@ class TwoNodesIntegrationTests {
 				Api.Reply second = new Api(portB).post("/api/v1/notices/batch", "system", Map.of("notices", notices.subList(200, 400)));
 				assertThat(first.status()).isEqualTo(202);
 				assertThat(second.status()).isEqualTo(202);
-				await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() -> ProcessKillIntegrationTests
+				await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() -> ChildApp
 					.count(database, "select count(*) from notice_attempt where status in ('QUEUED', 'SENT', 'DELIVERED')") == 400);
 			}
 			finally {
@@ -64,7 +65,7 @@ class TwoNodesIntegrationTests {
 				.collect(Collectors.groupingBy(TwilioSimulator.SimulatedMessage::to, Collectors.counting()));
 			assertThat(perRecipient).hasSize(400);
 			assertThat(perRecipient.values()).allMatch(n -> n == 1L);
-			assertThat(ProcessKillIntegrationTests.count(database,
+			assertThat(ChildApp.count(database,
 					"select count(distinct split_part(claimed_by, '-', 2)) from notice_attempt")).isEqualTo(2);
 			// The bucket holds RATE and refills RATE a second, shared: no second can see more than twice RATE,
 			// however the two nodes divide the work. (Slower sending only lowers the counts.)

@@ -52,6 +52,13 @@ public final class Api {
 		return send(b.build());
 	}
 
+	public Reply put(String path, String user, Object body) {
+		String text = body instanceof String s ? s : json.writeValueAsString(body);
+		return send(request(path, user).header("Content-Type", "application/json")
+			.PUT(HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8))
+			.build());
+	}
+
 	public Reply form(String path, Map<String, String> form, Map<String, String> headers) {
 		HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
 			.timeout(Duration.ofSeconds(30))

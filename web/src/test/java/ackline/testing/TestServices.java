@@ -86,6 +86,10 @@ public final class TestServices {
 		registry.add("ackline.twilio.from-number", () -> TwilioStub.FROM);
 		registry.add("ackline.twilio.api-base-url", twilioBaseUrl);
 		registry.add("ackline.demo-users", () -> "true");
+		// tests run at any hour and on weekends; the windows themselves are tested in telephony
+		registry.add("ackline.callbacks.any-time", () -> "true");
+		// no PBX unless a test starts the simulated one and points the adapter at it
+		registry.add("ackline.asterisk.enabled", () -> "false");
 	}
 
 	private static String env(String name, String fallback) {

@@ -1,0 +1,252 @@
+package ackline.callback;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Reads tasks, calls and their timelines, each in one consistent snapshot. */
+public class CallbackQueries {
+
+	private final JdbcClient jdbc;
+
+	private final TransactionTemplate snapshot;
+
+	private final CallScripts scripts;
+
+	private final Clock clock;
+
+	CallbackQueries(JdbcClient jdbc, PlatformTransactionManager transactions, CallScripts scripts, Clock clock) {
+		this.jdbc = jdbc;
+		this.snapshot = new TransactionTemplate(transactions);
+		this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+		this.snapshot.setReadOnly(true);
+		this.scripts = scripts;
+		this.clock = clock;
+	}
+
+	/** The task with its script, calls (each with its events and recording), disposition and history. */
+	public Optional<Map<String, Object>> task(UUID id) {
+		return Optional.ofNullable(snapshot.execute(status -> {
+			List<Map<String, Object>> rows = jdbc.sql("select * from callback_task where id = ?").param(id).query()
+				.listOfRows();
+			if (rows.isEmpty()) {
+				return null;
+			}
+			Map<String, Object> view = taskView(rows.get(0), clock.instant());
+			CallScripts.Script script = scripts.byId((String) rows.get(0).get("script_id"));
+			if (script != null) {
+				view.put("script", script);
+			}
+			List<Map<String, Object>> calls = new ArrayList<>();
+			for (Map<String, Object> call : jdbc.sql("select * from call where task_id = ? order by created_at").param(id)
+				.query().listOfRows()) {
+				calls.add(callView(call));
+			}
+			view.put("calls", calls);
+			view.put("history", jdbc.sql("select at, kind, detail from callback_event where task_id = ? order by seq")
+				.param(id).query().listOfRows().stream().map(r -> {
+					Map<String, Object> e = new LinkedHashMap<>();
+					e.put("at", instant(r.get("at")));
+					e.put("kind", r.get("kind"));
+					e.put("detail", json(r.get("detail")));
+					return e;
+				}).toList());
+			return view;
+		}));
+	}
+
+	/** One call with its events and recording. */
+	public Optional<Map<String, Object>> call(UUID id) {
+		return Optional.ofNullable(snapshot.execute(status -> jdbc.sql("select * from call where id = ?").param(id)
+			.query().listOfRows().stream().findFirst().map(this::callView).orElse(null)));
+	}
+
+	/** Calls about a notice (IVR calls and calls of follow-up tasks), oldest first. */
+	public List<Map<String, Object>> callsForNotice(UUID noticeId) {
+		return snapshot.execute(status -> jdbc.sql("""
+				select * from call where notice_id = ? order by created_at""").param(noticeId).query().listOfRows()
+			.stream().map(this::callView).toList());
+	}
+
+	/** Tasks, newest first, filtered by state, type, overdue (open and past due), agent (reserved or working). */
+	public List<Map<String, Object>> tasks(TaskState state, CallbackType type, Boolean overdue, String agentId,
+			String clientId, int limit) {
+		Instant now = clock.instant();
+		StringBuilder sql = new StringBuilder("select * from callback_task where true");
+		List<Object> params = new ArrayList<>();
+		if (state != null) {
+			sql.append(" and state = ?");
+			params.add(state.name());
+		}
+		if (type != null) {
+			sql.append(" and type = ?");
+			params.add(type.name());
+		}
+		if (overdue != null) {
+			sql.append(overdue ? " and state not in ('DONE', 'FAILED', 'CANCELLED') and due_by < ?"
+					: " and not (state not in ('DONE', 'FAILED', 'CANCELLED') and due_by < ?)");
+			params.add(Timestamp.from(now));
+		}
+		if (agentId != null) {
+			sql.append(" and (agent_id = ? or offered_to = ?)");
+			params.add(agentId);
+			params.add(agentId);
+		}
+		if (clientId != null) {
+			sql.append(" and client_id = ?");
+			params.add(clientId);
+		}
+		sql.append(overdue != null && overdue ? " order by due_by limit ?" : " order by created_at desc limit ?");
+		params.add(limit);
+		return jdbc.sql(sql.toString()).params(params).query().listOfRows().stream().map(r -> taskView(r, now)).toList();
+	}
+
+	/** Whether the agent may see the task: reserved for, offered to or worked by the agent. */
+	public boolean visibleTo(UUID taskId, String agentId) {
+		return jdbc.sql("""
+				select count(*) from callback_task t where t.id = ? and (t.agent_id = ? or t.offered_to = ?
+				    or exists (select 1 from call c where c.task_id = t.id and c.agent_id = ?))""")
+			.params(taskId, agentId, agentId, agentId)
+			.query(Long.class)
+			.single() > 0;
+	}
+
+	/** Open tasks per type and state, and how many are overdue: the queue's depth. */
+	public List<Map<String, Object>> depth() {
+		return jdbc.sql("""
+				select type, state, count(*) as tasks, count(*) filter (where due_by < ?) as overdue
+				from callback_task where state not in ('DONE', 'FAILED', 'CANCELLED') group by type, state order by type, state""")
+			.param(Timestamp.from(clock.instant()))
+			.query()
+			.listOfRows();
+	}
+
+	/** Figures for health: calls in flight, recordings waiting for the store, recordings missing in the last day. */
+	public Map<String, Object> dialerFigures() {
+		return jdbc.sql("""
+				select (select count(*) from call where state <> 'ENDED') as "callsInFlight",
+				       (select count(*) from call where recording_state = 'PENDING' and state = 'ENDED') as "recordingsPending",
+				       (select count(*) from call where recording_state = 'MISSING' and ended_at > ?) as "recordingsMissing24h",
+				       (select count(*) from callback_task where state not in ('DONE', 'FAILED', 'CANCELLED') and due_by < ?)
+				           as "tasksOverdue"
+				""")
+			.params(Timestamp.from(clock.instant().minus(java.time.Duration.ofDays(1))), Timestamp.from(clock.instant()))
+			.query()
+			.singleRow();
+	}
+
+	private Map<String, Object> taskView(Map<String, Object> r, Instant now) {
+		Map<String, Object> v = new LinkedHashMap<>();
+		v.put("id", r.get("id"));
+		v.put("reference", r.get("reference"));
+		v.put("type", r.get("type"));
+		v.put("state", r.get("state"));
+		v.put("clientId", r.get("client_id"));
+		v.put("clientName", r.get("client_name"));
+		v.put("phone", r.get("phone"));
+		v.put("priority", r.get("priority"));
+		v.put("earliest", instant(r.get("earliest")));
+		Instant due = instant(r.get("due_by"));
+		v.put("dueBy", due);
+		boolean open = TaskState.valueOf((String) r.get("state")).isOpen();
+		v.put("overdue", open && due.isBefore(now));
+		v.put("agentId", r.get("agent_id"));
+		v.put("team", r.get("team"));
+		v.put("offeredTo", r.get("offered_to"));
+		v.put("scriptId", r.get("script_id"));
+		v.put("recordRequired", r.get("record_required"));
+		v.put("noticeId", r.get("notice_id"));
+		v.put("attempts", r.get("attempts"));
+		v.put("maxAttempts", r.get("max_attempts"));
+		v.put("nextAttemptAt", open ? instant(r.get("next_attempt_at")) : null);
+		v.put("disposition", r.get("disposition"));
+		v.put("answers", json(r.get("answers")));
+		v.put("missingAnswers", r.get("missing_answers") == null ? null
+				: List.of(((String) r.get("missing_answers")).split(",")));
+		v.put("notes", r.get("notes"));
+		v.put("callBackAt", instant(r.get("call_back_at")));
+		v.put("failureReason", r.get("failure_reason"));
+		v.put("createdAt", instant(r.get("created_at")));
+		v.put("completedAt", instant(r.get("completed_at")));
+		v.values().removeIf(java.util.Objects::isNull);
+		return v;
+	}
+
+	private Map<String, Object> callView(Map<String, Object> c) {
+		Map<String, Object> v = new LinkedHashMap<>();
+		UUID id = (UUID) c.get("id");
+		v.put("id", id);
+		v.put("kind", c.get("kind"));
+		v.put("state", c.get("state"));
+		v.put("outcome", c.get("outcome"));
+		v.put("taskId", c.get("task_id"));
+		v.put("noticeId", c.get("notice_id"));
+		v.put("agentId", c.get("agent_id"));
+		v.put("phone", c.get("phone"));
+		v.put("dialStatus", c.get("dial_status"));
+		v.put("hangupCause", c.get("hangup_cause"));
+		v.put("hangupCauseText", c.get("hangup_cause_text"));
+		v.put("failure", c.get("failure"));
+		v.put("digits", c.get("digits"));
+		v.put("createdAt", instant(c.get("created_at")));
+		v.put("ringingAt", instant(c.get("ringing_at")));
+		v.put("answeredAt", instant(c.get("answered_at")));
+		v.put("endedAt", instant(c.get("ended_at")));
+		Instant answered = instant(c.get("answered_at"));
+		Instant ended = instant(c.get("ended_at"));
+		if (answered != null && ended != null) {
+			v.put("talkSeconds", java.time.Duration.between(answered, ended).toSeconds());
+		}
+		Map<String, Object> recording = new LinkedHashMap<>();
+		recording.put("state", c.get("recording_state"));
+		recording.put("file", c.get("recording_file"));
+		recording.put("startedAt", instant(c.get("recording_started")));
+		recording.put("evidenceId", c.get("recording_evidence"));
+		recording.put("sha256", c.get("recording_sha256"));
+		recording.put("bytes", c.get("recording_bytes"));
+		recording.values().removeIf(java.util.Objects::isNull);
+		v.put("recording", recording);
+		v.put("events", jdbc.sql("""
+				select kind, name, leg, channel, unique_id, at, detail from call_event where call_id = ? order by seq""")
+			.param(id).query().listOfRows().stream().map(e -> {
+				Map<String, Object> ev = new LinkedHashMap<>();
+				ev.put("at", instant(e.get("at")));
+				ev.put("kind", e.get("kind"));
+				ev.put("name", e.get("name"));
+				ev.put("leg", e.get("leg"));
+				ev.put("channel", e.get("channel"));
+				ev.put("uniqueId", e.get("unique_id"));
+				ev.put("detail", json(e.get("detail")));
+				ev.values().removeIf(java.util.Objects::isNull);
+				return ev;
+			}).toList());
+		v.values().removeIf(java.util.Objects::isNull);
+		return v;
+	}
+
+	private static Instant instant(Object o) {
+		return o == null ? null : ((Timestamp) o).toInstant();
+	}
+
+	private static Object json(Object pg) {
+		if (pg == null) {
+			return null;
+		}
+		JsonNode node = CallbackStore.JSON.readTree(pg.toString());
+		return CallbackStore.JSON.convertValue(node, Object.class);
+	}
+
+}

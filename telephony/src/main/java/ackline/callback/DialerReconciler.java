@@ -1,0 +1,129 @@
+package ackline.callback;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+import ackline.call.Pbx;
+import ackline.call.PbxUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Makes sure no call stays open forever: calls the PBX no longer has (it restarted, the app was killed between
+ * writing a call and dialling it, events were lost while the AMI link was down) are ended from what is known, which
+ * moves their task and agent on. Runs on every node, periodically and whenever the AMI link comes back.
+ */
+class DialerReconciler {
+
+	private static final Logger log = LoggerFactory.getLogger(DialerReconciler.class);
+
+	/** A call this young may not have a channel yet (the originate is asynchronous). */
+	private static final Duration SETTLE = Duration.ofSeconds(15);
+
+	/** An answered call with the AMI link down this long is ended anyway. */
+	private static final Duration ANSWERED_WITHOUT_LINK = Duration.ofHours(1);
+
+	private final JdbcClient jdbc;
+
+	private final TransactionTemplate tx;
+
+	private final CallTimeline timeline;
+
+	private final Pbx pbx;
+
+	private final CallbackSettings settings;
+
+	private final Clock clock;
+
+	private volatile Consumer<String> onAgentAvailable = agentId -> {
+	};
+
+	DialerReconciler(JdbcClient jdbc, TransactionTemplate tx, CallTimeline timeline, Pbx pbx, CallbackSettings settings,
+			Clock clock) {
+		this.jdbc = jdbc;
+		this.tx = tx;
+		this.timeline = timeline;
+		this.pbx = pbx;
+		this.settings = settings;
+		this.clock = clock;
+	}
+
+	void onAgentAvailable(Consumer<String> hook) {
+		this.onAgentAvailable = hook;
+	}
+
+	/** Ends the calls the PBX no longer has; returns how many. */
+	synchronized int reconcile() {
+		Instant now = clock.instant();
+		// a call still ORIGINATING may not have a channel yet (the originate is asynchronous); any later state was
+		// reported by the PBX, which must still have it
+		List<Map<String, Object>> open = jdbc.sql("""
+				select id, state, created_at, updated_at from call
+				where state <> 'ENDED' and (state <> 'ORIGINATING' or created_at < ?)""")
+			.param(Timestamp.from(now.minus(SETTLE)))
+			.query()
+			.listOfRows();
+		if (open.isEmpty()) {
+			return 0;
+		}
+		int ended = 0;
+		if (pbx.isConnected()) {
+			Set<UUID> active;
+			try {
+				active = pbx.activeCalls();
+			}
+			catch (PbxUnavailableException ex) {
+				log.warn("Cannot list the PBX's channels: {}", ex.getMessage());
+				return 0;
+			}
+			for (Map<String, Object> call : open) {
+				UUID id = (UUID) call.get("id");
+				if (!active.contains(id) && end(id, "LOST: the PBX no longer has this call")) {
+					ended++;
+				}
+			}
+		}
+		else {
+			for (Map<String, Object> call : open) {
+				Instant created = ((Timestamp) call.get("created_at")).toInstant();
+				boolean answered = "ANSWERED".equals(call.get("state"));
+				Duration limit = answered ? ANSWERED_WITHOUT_LINK
+						: settings.originateTimeout().plus(settings.agentRingTimeout()).plus(settings.clientRingTimeout());
+				if (created.plus(limit).isBefore(now) && end((UUID) call.get("id"), "PBX_LINK_LOST")) {
+					ended++;
+				}
+			}
+		}
+		if (ended > 0) {
+			log.warn("Ended {} call(s) the PBX no longer had", ended);
+		}
+		return ended;
+	}
+
+	private boolean end(UUID callId, String failure) {
+		String agent = tx.execute(status -> {
+			Map<String, Object> call = timeline.lockCall(callId);
+			if (call == null || "ENDED".equals(call.get("state"))) {
+				return null;
+			}
+			CallOutcome outcome = "ANSWERED".equals(call.get("state")) ? CallOutcome.ANSWERED : CallOutcome.FAILED;
+			String freed = timeline.end(call, outcome, null, null, failure, clock.instant());
+			return freed == null ? "" : freed;
+		});
+		if (agent != null && !agent.isEmpty()) {
+			onAgentAvailable.accept(agent);
+		}
+		return agent != null;
+	}
+
+}

@@ -1,0 +1,151 @@
+package ackline.callback;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import ackline.evidence.EvidenceKind;
+import ackline.evidence.EvidenceLinks;
+import ackline.evidence.EvidenceStore;
+import ackline.evidence.NewEvidence;
+import ackline.evidence.StoredEvidence;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Hands each ended call's recording (the file MixMonitor wrote in the monitor spool) to the evidence store with the
+ * call's links, in the transaction that marks the call STORED; the spool file is deleted only after that commit and
+ * after the stored copy re-read with the same SHA-256. A recording that does not appear within the grace period
+ * raises {@code RecordingMissing}. Works on every node; rows are claimed with SKIP LOCKED.
+ */
+class RecordingCollector {
+
+	private static final Logger log = LoggerFactory.getLogger(RecordingCollector.class);
+
+	private final JdbcClient jdbc;
+
+	private final TransactionTemplate tx;
+
+	private final EvidenceStore evidence;
+
+	private final Path spool;
+
+	private final CallbackSettings settings;
+
+	private final ApplicationEventPublisher events;
+
+	private final Clock clock;
+
+	private final MeterRegistry meters;
+
+	RecordingCollector(JdbcClient jdbc, TransactionTemplate tx, EvidenceStore evidence, Path spool,
+			CallbackSettings settings, ApplicationEventPublisher events, Clock clock, MeterRegistry meters) {
+		this.jdbc = jdbc;
+		this.tx = tx;
+		this.evidence = evidence;
+		this.spool = spool;
+		this.settings = settings;
+		this.events = events;
+		this.clock = clock;
+		this.meters = meters;
+	}
+
+	/** Collects what is ready; returns how many recordings were stored. */
+	int collect() {
+		int stored = 0;
+		for (int round = 0; round < 20; round++) {
+			List<Path> toDelete = new ArrayList<>();
+			Integer n = tx.execute(status -> {
+				Instant now = clock.instant();
+				List<Map<String, Object>> calls = jdbc.sql("""
+						select c.*, exists (select 1 from call_event e where e.call_id = c.id and e.kind = 'RECORDING_STOPPED')
+						       as stopped
+						from call c where c.recording_state = 'PENDING' and c.state = 'ENDED'
+						order by c.ended_at limit 10 for update of c skip locked""")
+					.query()
+					.listOfRows();
+				int done = 0;
+				for (Map<String, Object> call : calls) {
+					if (collect(call, now, toDelete)) {
+						done++;
+					}
+				}
+				return calls.isEmpty() ? -1 : done;
+			});
+			for (Path file : toDelete) {
+				try {
+					Files.deleteIfExists(file);
+				}
+				catch (IOException ex) {
+					log.warn("Stored recording {} could not be removed from the spool: {}", file, ex.toString());
+				}
+			}
+			if (n == null || n <= 0) {
+				break;
+			}
+			stored += n;
+		}
+		return stored;
+	}
+
+	private boolean collect(Map<String, Object> call, Instant now, List<Path> toDelete) {
+		UUID callId = (UUID) call.get("id");
+		Path file = spool.resolve((String) call.get("recording_file")).normalize();
+		Instant ended = ((Timestamp) call.get("ended_at")).toInstant();
+		boolean stopped = Boolean.TRUE.equals(call.get("stopped"));
+		if (!Files.isRegularFile(file)) {
+			if (ended.plus(settings.recordingGrace()).isBefore(now)) {
+				jdbc.sql("update call set recording_state = 'MISSING', updated_at = ? where id = ?")
+					.params(Timestamp.from(now), callId)
+					.update();
+				log.error("Recording of call {} is missing: {} never appeared in the spool", callId, file);
+				meters.counter("ackline.recordings.missing").increment();
+				events.publishEvent(new CallbackEvents.RecordingMissing(callId, (UUID) call.get("task_id"),
+						(UUID) call.get("notice_id"), file.toString(), now));
+			}
+			return false;
+		}
+		// MixMonitor writes the file until it stops; without its stop event, wait a little after the hang-up
+		if (!stopped && ended.plusSeconds(5).isAfter(now)) {
+			return false;
+		}
+		byte[] body;
+		try {
+			body = Files.readAllBytes(file);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot read recording " + file, ex);
+		}
+		EvidenceLinks links = new EvidenceLinks((String) call.get("client_id"), (UUID) call.get("notice_id"),
+				(UUID) call.get("task_id"), callId, (String) call.get("agent_id"));
+		StoredEvidence stored = evidence.store(new NewEvidence(EvidenceKind.CALL_RECORDING, "audio/wav", body, links));
+		byte[] reread = evidence.read(stored.id());
+		if (!java.util.Arrays.equals(reread, body)) {
+			throw new IllegalStateException("recording of call " + callId + " reads back different from the spool file");
+		}
+		jdbc.sql("""
+				update call set recording_state = 'STORED', recording_evidence = ?, recording_sha256 = ?,
+				    recording_bytes = ?, updated_at = ? where id = ?""")
+			.params(stored.id(), stored.sha256(), (long) body.length, Timestamp.from(now), callId)
+			.update();
+		events.publishEvent(new CallbackEvents.CallRecorded(callId, (UUID) call.get("task_id"),
+				(UUID) call.get("notice_id"), stored.id(), stored.sha256(), body.length, now));
+		meters.counter("ackline.recordings.stored").increment();
+		toDelete.add(file);
+		return true;
+	}
+
+}
