@@ -129,8 +129,8 @@ class CallbackConfiguration {
 
 	@Bean
 	DialerReconciler dialerReconciler(JdbcClient jdbc, TransactionTemplate tx, CallTimeline timeline,
-			ObjectProvider<Pbx> pbx, CallbackSettings settings, Clock clock) {
-		return new DialerReconciler(jdbc, tx, timeline, pbxOrNone(pbx), settings, clock);
+			Transitions transitions, ObjectProvider<Pbx> pbx, CallbackSettings settings, Clock clock) {
+		return new DialerReconciler(jdbc, tx, timeline, transitions, pbxOrNone(pbx), settings, clock);
 	}
 
 	@Bean(destroyMethod = "stop")

@@ -25,11 +25,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param defaultTeam the team of an agent nobody assigned to one
  * @param anyTime ignore calling windows and holidays (the local run and tests, which run at any hour; never in
  * production)
+ * @param offerTimeout how long a task may stay offered to an agent who neither dials nor releases it (the agent left
+ * without signing out): then it returns to the queue and the agent is paused
  */
 @ConfigurationProperties("ackline.callbacks")
 public record CallbackSettings(Map<CallbackType, TypePolicy> types, Integer perClientDailyCap,
 		Duration reservationRelease, Duration agentRingTimeout, Duration clientRingTimeout, String callerId,
-		Duration recordingGrace, Duration originateTimeout, String defaultTeam, boolean anyTime) {
+		Duration recordingGrace, Duration originateTimeout, String defaultTeam, boolean anyTime,
+		Duration offerTimeout) {
 
 	public CallbackSettings {
 		Map<CallbackType, TypePolicy> merged = new EnumMap<>(CallbackType.class);
@@ -47,10 +50,11 @@ public record CallbackSettings(Map<CallbackType, TypePolicy> types, Integer perC
 		recordingGrace = recordingGrace == null ? Duration.ofMinutes(2) : recordingGrace;
 		originateTimeout = originateTimeout == null ? Duration.ofMinutes(2) : originateTimeout;
 		defaultTeam = defaultTeam == null || defaultTeam.isBlank() ? "default" : defaultTeam;
+		offerTimeout = offerTimeout == null ? Duration.ofMinutes(10) : offerTimeout;
 	}
 
 	public static CallbackSettings defaults() {
-		return new CallbackSettings(null, null, null, null, null, null, null, null, null, false);
+		return new CallbackSettings(null, null, null, null, null, null, null, null, null, false, null);
 	}
 
 	TypePolicy policy(CallbackType type) {

@@ -39,6 +39,8 @@ class DialerReconciler {
 
 	private final CallTimeline timeline;
 
+	private final Transitions transitions;
+
 	private final Pbx pbx;
 
 	private final CallbackSettings settings;
@@ -48,8 +50,9 @@ class DialerReconciler {
 	private volatile Consumer<String> onAgentAvailable = agentId -> {
 	};
 
-	DialerReconciler(JdbcClient jdbc, TransactionTemplate tx, CallTimeline timeline, Pbx pbx, CallbackSettings settings,
-			Clock clock) {
+	DialerReconciler(JdbcClient jdbc, TransactionTemplate tx, CallTimeline timeline, Transitions transitions, Pbx pbx,
+			CallbackSettings settings, Clock clock) {
+		this.transitions = transitions;
 		this.jdbc = jdbc;
 		this.tx = tx;
 		this.timeline = timeline;
@@ -62,8 +65,48 @@ class DialerReconciler {
 		this.onAgentAvailable = hook;
 	}
 
+	/**
+	 * Returns to the queue the tasks offered longer than the offer time-out to agents who neither dialled nor released
+	 * them (a console closed without signing out), and pauses those agents; returns how many.
+	 */
+	int expireOffers() {
+		Instant now = clock.instant();
+		List<Map<String, Object>> stale = jdbc.sql("""
+				select id, offered_to from callback_task where state = 'OFFERED' and offered_at < ? limit 100""")
+			.param(Timestamp.from(now.minus(settings.offerTimeout())))
+			.query()
+			.listOfRows();
+		int expired = 0;
+		for (Map<String, Object> row : stale) {
+			Boolean done = tx.execute(status -> {
+				String agentId = (String) row.get("offered_to");
+				Map<String, Object> agent = agentId == null ? null : transitions.lockAgent(agentId);
+				Map<String, Object> task = transitions.lockTask((UUID) row.get("id"));
+				if (task == null || !"OFFERED".equals(task.get("state"))) {
+					return false;
+				}
+				transitions.requeue((UUID) task.get("id"), clock.instant(), null, false);
+				transitions.task(task, TaskState.QUEUED, agentId, "OFFER_EXPIRED", clock.instant(), null);
+				if (agent != null && task.get("id").equals(agent.get("current_task"))) {
+					transitions.agent(agentId, AgentState.valueOf((String) agent.get("state")), AgentState.PAUSED,
+							"OFFER_EXPIRED", null, null, null, clock.instant());
+				}
+				return true;
+			});
+			if (Boolean.TRUE.equals(done)) {
+				expired++;
+			}
+		}
+		if (expired > 0) {
+			log.warn("{} task(s) offered for over {} without a dial went back to the queue", expired,
+					settings.offerTimeout());
+		}
+		return expired;
+	}
+
 	/** Ends the calls the PBX no longer has; returns how many. */
 	synchronized int reconcile() {
+		expireOffers();
 		Instant now = clock.instant();
 		// a call still ORIGINATING may not have a channel yet (the originate is asynchronous); any later state was
 		// reported by the PBX, which must still have it

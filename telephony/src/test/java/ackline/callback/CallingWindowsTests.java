@@ -75,7 +75,7 @@ class CallingWindowsTests {
 		CallbackSettings.TypePolicy lunch = new CallbackSettings.TypePolicy(List.of("09:30-11:30", "13:00-15:00"), null,
 				null, null, null, null, null);
 		CallbackSettings settings = new CallbackSettings(Map.of(CallbackType.MARGIN_CALL_FOLLOWUP, lunch), null, null,
-				null, null, null, null, null, null, false);
+				null, null, null, null, null, null, false, null);
 		CallingWindows configured = new CallingWindows(settings, BusinessCalendar::bundled);
 		assertThat(configured.isOpen(CallbackType.MARGIN_CALL_FOLLOWUP, shanghai("2026-11-23T12:00:00"))).isFalse();
 		assertThat(configured.isOpen(CallbackType.MARGIN_CALL_FOLLOWUP, shanghai("2026-11-23T13:30:00"))).isTrue();

@@ -49,6 +49,8 @@ class CallbackQueueIntegrationTests {
 	static void properties(DynamicPropertyRegistry registry) {
 		TestServices.register(registry, twilio::baseUrl);
 		registry.add("ackline.callbacks.reservation-release", () -> "1s");
+		registry.add("ackline.callbacks.offer-timeout", () -> "3s");
+		registry.add("ackline.callbacks.reconcile-interval", () -> "500ms");
 	}
 
 	@LocalServerPort
@@ -305,6 +307,25 @@ class CallbackQueueIntegrationTests {
 		}
 		api.put("/api/v1/agents/me/state", "cap1", Map.of("state", "AVAILABLE"));
 		assertThat(drainExcept("cap1", capped)).as("the per-client daily cap (3) holds the task back").isFalse();
+	}
+
+	@Test
+	void aTaskOfferedToAnAgentWhoWalkedAwayGoesBackToTheQueue() {
+		String team = "team-" + UUID.randomUUID().toString().substring(0, 6);
+		users.agent("away1");
+		jdbc.sql("insert into agent (id, state, mode, team, endpoint, since, updated_at) values ('away1', 'OFFLINE', 'PREVIEW', ?, 'away1', now(), now())")
+			.param(team).update();
+		Map<String, Object> body = task("COMPLAINT_FOLLOWUP", team, 5);
+		body.put("agentId", "away1");
+		String id = create(body);
+		api.put("/api/v1/agents/me/state", "away1", Map.of("state", "AVAILABLE"));
+		assertThat(api.post("/api/v1/agents/me/next", "away1", "").json().get("id").asText()).isEqualTo(id);
+		org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+			.until(() -> "QUEUED".equals(api.get("/api/v1/callbacks/" + id, "system").json().get("state").asText()));
+		JsonNode agent = api.get("/api/v1/agents/me", "away1").json();
+		assertThat(agent.get("state").asText()).isEqualTo("PAUSED");
+		assertThat(agent.get("reason").asText()).isEqualTo("OFFER_EXPIRED");
+		assertThat(api.get("/api/v1/callbacks/" + id, "system").json().get("history").toString()).contains("OFFER_EXPIRED");
 	}
 
 	@Test
