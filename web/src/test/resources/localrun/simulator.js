@@ -21,7 +21,9 @@
       callAgent: '坐席来电', callIvr: '语音通知（IVR）', answer: '接听', reject: '拒接', hangup: '挂断',
       keysPressed: '已按键', recentCalls: '最近通话', callsOnly: '只有来电', call: '通话', noKeys: '无',
       keypadHint: '听到“请按1确认”时按 1；通知播放时按的键会被忽略，和真实的 Asterisk 一样。',
-      ami: 'AMI（模拟 PBX）',
+      ami: 'AMI（模拟 PBX）', answerByHand: '手动接听',
+      byHandHint: '来电一直响铃，直到在这里接听或拒接（或对方放弃）。',
+      autoHint: (seconds) => `没有脚本的号码约 ${seconds} 秒后自动接听；勾选后由你在这里接听。`,
       callState: { RINGING: '来电响铃中', UP: '通话中', ENDED: '已结束' },
       callActions: { answer: '接听', reject: '拒接', hangup: '挂断', keys: '按键' },
       status: { queued: '排队中', accepted: '已接受', sending: '发送中', sent: '已发出', delivered: '已送达',
@@ -46,7 +48,9 @@
       hangup: 'Hang up', keysPressed: 'Keys pressed', recentCalls: 'Recent calls', callsOnly: 'calls only', call: 'Call',
       noKeys: 'none',
       keypadHint: 'Press 1 when asked to confirm; keys pressed while the notice plays are ignored, as on a real Asterisk.',
-      ami: 'AMI (simulated PBX)',
+      ami: 'AMI (simulated PBX)', answerByHand: 'Answer by hand',
+      byHandHint: 'Calls ring until you answer or reject them here (or the caller gives up).',
+      autoHint: (seconds) => `Numbers with no script answer by themselves after about ${seconds} s; tick to answer them here.`,
       callState: { RINGING: 'Ringing', UP: 'On the call', ENDED: 'Ended' },
       callActions: { answer: 'Answer', reject: 'Reject', hangup: 'Hang up', keys: 'Keys' },
       status: { queued: 'queued', accepted: 'accepted', sending: 'sending', sent: 'sent', delivered: 'delivered',
@@ -63,6 +67,7 @@
     info: null,
     lastRendered: '',
     lastCalls: '',
+    answering: null,         // { byHand, autoAnswerAfterMillis }
     activeCall: null         // the selected number's call that rings or is up
   };
 
@@ -117,6 +122,7 @@
     document.querySelectorAll('[data-i18n-placeholder]').forEach((el) => { el.placeholder = t(el.dataset.i18nPlaceholder); });
     $('message').placeholder = t(state.selected && state.selected.kind === 'email' ? 'typeMail' : 'typeSms');
     renderInfo();
+    renderAnswering();
     renderQuickReplies();
     state.lastRendered = '';
     refresh();
@@ -195,6 +201,28 @@
   }
 
   // ------------------------------------------------------------------ calls
+
+  function renderAnswering() {
+    const answering = state.answering;
+    if (!answering) return;
+    $('answer-by-hand').checked = answering.byHand;
+    $('answering-hint').textContent = answering.byHand ? t('byHandHint')
+      : TEXT[state.lang].autoHint(answering.autoAnswerAfterMillis / 1000);
+  }
+
+  $('answer-by-hand').addEventListener('change', async (event) => {
+    try {
+      const response = await fetch('/simulator/api/answering', {
+        method: 'PUT', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify({ byHand: event.target.checked })
+      });
+      if (!response.ok) throw new Error(`${response.status}`);
+      state.answering = await response.json();
+    } catch (error) {
+      console.warn('answering mode not changed', error);
+    }
+    renderAnswering();
+  });
 
   function callKind(call) {
     return t(call.kind === 'IVR' ? 'callIvr' : 'callAgent');
@@ -446,6 +474,7 @@
   }
 
   getJson('/simulator/api/info').then((info) => { state.info = info; renderInfo(); }).catch(() => {});
+  getJson('/simulator/api/answering').then((answering) => { state.answering = answering; renderAnswering(); }).catch(() => {});
   applyLanguage();
   tick();
   setInterval(tick, 10000);

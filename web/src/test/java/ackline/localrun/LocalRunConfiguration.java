@@ -79,6 +79,14 @@ class LocalRunConfiguration {
 				return ServerResponse.ok()
 					.body(phone.replyMail(request.pathVariable("address"), reply.inReplyTo(), reply.body(), style));
 			})
+			.GET("/simulator/api/answering", request -> ServerResponse.ok().body(phone.answering()))
+			.PUT("/simulator/api/answering", request -> {
+				Answering answering = request.body(Answering.class);
+				if (answering == null || answering.byHand() == null) {
+					throw new IllegalArgumentException("byHand must be true or false, e.g. {\"byHand\": true}");
+				}
+				return ServerResponse.ok().body(phone.answering(answering.byHand()));
+			})
 			.GET("/simulator/api/calls", request -> ServerResponse.ok()
 				.body(request.param("number").map(phone::calls).orElseGet(phone::calls)))
 			.GET("/simulator/api/calls/{number}", request -> ServerResponse.ok().body(phone.calls(number(request))))
@@ -123,6 +131,10 @@ class LocalRunConfiguration {
 	private static ServerResponse problem(HttpStatus status, String detail) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
 		return ServerResponse.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+	}
+
+	/** Whether client phones wait for the person on the page ({@code true}) or answer by themselves. */
+	record Answering(Boolean byHand) {
 	}
 
 	/** The keys the client presses on a call, e.g. {@code {"digits": "1"}}. */

@@ -15,10 +15,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 
-import ackline.pbx.CallScript;
 import ackline.testing.Api;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -56,6 +56,11 @@ class LocalRunPbxIntegrationTests {
 		stack.close();
 	}
 
+	@AfterEach
+	void phonesAnswerByThemselvesAgain() {
+		stack.answerByHand(false);
+	}
+
 	@Test
 	void anyAmiClientLogsInToTheLocalRunsPbxBesideTheApp() throws IOException {
 		try (PlainAmiClient ami = new PlainAmiClient(stack.amiPort())) {
@@ -77,8 +82,8 @@ class LocalRunPbxIntegrationTests {
 	void aNewAccountCallBackIsAnsweredOnTheSimulatorRecordedAndDisposed() throws Exception {
 		String phone = "13900139001";
 		String number = "+86" + phone;
-		// the client's phone rings until the person answers it on the page
-		stack.pbx().script(phone, CallScript.answerAfter(Duration.ofMinutes(5)));
+		// the person ticks "answer by hand": the client's phone rings until they answer it on the page
+		assertThat(api.put("/simulator/api/answering", null, Map.of("byHand", true)).status()).isEqualTo(200);
 		Map<String, Object> task = new LinkedHashMap<>();
 		task.put("type", "NEW_ACCOUNT");
 		task.put("clientId", "C" + UUID.randomUUID().toString().substring(0, 6));

@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
+import ackline.pbx.CallScript;
 import ackline.pbx.SimulatedPbx;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -75,6 +76,8 @@ public final class LocalStack implements AutoCloseable {
 	private SimulatedPbx pbx;
 
 	private Path spoolDir;
+
+	private volatile boolean answerByHand;
 
 	private Thread shutdownHook;
 
@@ -286,6 +289,19 @@ public final class LocalStack implements AutoCloseable {
 	/** The simulated PBX: script numbers, or answer, reject, hang up and press keys as the client. */
 	public SimulatedPbx pbx() {
 		return this.pbx;
+	}
+
+	/**
+	 * Whether client phones with no script of their own wait for a person on the simulator page (they ring until
+	 * answered, rejected, or the caller gives up) instead of answering by themselves after about 2 s.
+	 */
+	public void answerByHand(boolean byHand) {
+		this.pbx.defaultScript(byHand ? CallScript.noAnswer() : null);
+		this.answerByHand = byHand;
+	}
+
+	public boolean answersByHand() {
+		return this.answerByHand;
 	}
 
 	/** The simulated PBX's AMI port on 127.0.0.1. */

@@ -139,6 +139,16 @@ final class PhoneSimulator {
 		return this.stack.pbx().calls().stream().map(PhoneSimulator::view).toList();
 	}
 
+	/** Whether client phones answer by themselves (after about 2 s) or ring until the person acts on the page. */
+	Answering answering() {
+		return new Answering(this.stack.answersByHand(), this.stack.pbx().settings().clientAnswerDelay().toMillis());
+	}
+
+	Answering answering(boolean byHand) {
+		this.stack.answerByHand(byHand);
+		return answering();
+	}
+
 	/** The calls at one number: any ringing or up, and the last few ended ones; newest first. */
 	List<CallView> calls(String number) {
 		requireNumber(number);
@@ -474,6 +484,14 @@ final class PhoneSimulator {
 	 * @param digits the keys the client pressed so far
 	 */
 	record CallView(UUID callId, String number, String state, Instant since, String kind, String digits) {
+	}
+
+	/**
+	 * How client phones with no script of their own take calls.
+	 * @param byHand true: they ring until answered or rejected on the page (or the caller gives up)
+	 * @param autoAnswerAfterMillis otherwise they answer by themselves after this long
+	 */
+	record Answering(boolean byHand, long autoAnswerAfterMillis) {
 	}
 
 	/** What the client did to a call; the PBX carries it out at once, the calls show the result. */

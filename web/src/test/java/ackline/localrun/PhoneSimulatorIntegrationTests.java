@@ -239,6 +239,29 @@ class PhoneSimulatorIntegrationTests {
 		assertThat(shortNumber.body()).contains("at least 6 digits");
 	}
 
+	@Test
+	void phonesAnswerByThemselvesUnlessThePersonAnswersByHand() throws Exception {
+		assertThat(get("/simulator/api/answering").body()).contains("\"byHand\":false", "\"autoAnswerAfterMillis\":2000");
+		try {
+			HttpResponse<String> byHand = put("/simulator/api/answering", "{\"byHand\":true}");
+			assertThat(byHand.statusCode()).isEqualTo(200);
+			assertThat(byHand.body()).contains("\"byHand\":true");
+			assertThat(stack.answersByHand()).isTrue();
+			String number = "+8613800000011";
+			originateAgentCall(number);
+			awaitCall(number, "RINGING");
+			assertThat(post("/simulator/api/calls/" + encode(number) + "/answer", "").statusCode()).isEqualTo(202);
+			awaitCall(number, "UP");
+			assertThat(post("/simulator/api/calls/" + encode(number) + "/hangup", "").statusCode()).isEqualTo(202);
+			awaitCall(number, "ENDED");
+			assertThat(put("/simulator/api/answering", "{}").statusCode()).isEqualTo(400);
+		}
+		finally {
+			put("/simulator/api/answering", "{\"byHand\":false}");
+		}
+		assertThat(stack.answersByHand()).isFalse();
+	}
+
 	/** An agent call as Ackline's adapter originates it: the agent's endpoint first, then the client through the trunk. */
 	private static UUID originateAgentCall(String number) throws Exception {
 		UUID callId = UUID.randomUUID();
@@ -311,6 +334,14 @@ class PhoneSimulatorIntegrationTests {
 	private static HttpResponse<String> get(String path) throws Exception {
 		return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + stack.appPort() + path)).build(),
 				HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+	}
+
+	private static HttpResponse<String> put(String path, String json) throws Exception {
+		return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + stack.appPort() + path))
+			.header("Content-Type", "application/json")
+			.timeout(Duration.ofSeconds(30))
+			.PUT(HttpRequest.BodyPublishers.ofString(json))
+			.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
 	}
 
 	private static HttpResponse<String> post(String path, String json) throws Exception {
