@@ -159,7 +159,7 @@
     const render = (kind) => clients.filter((c) => c.kind === kind).map((c) => {
       const selected = state.selected && state.selected.kind === kind && state.selected.address === c.address;
       const classes = [selected ? 'selected' : '', c.call === 'RINGING' ? 'ringing' : ''].join(' ');
-      const last = c.call ? `<span class="on-call">📞 ${escapeHtml(TEXT[state.lang].callState[c.call])}</span>`
+      const last = c.call ? `<span class="on-call">☎ ${escapeHtml(TEXT[state.lang].callState[c.call])}</span>`
         : escapeHtml(c.last ?? t('callsOnly'));
       return `<li class="${classes}" data-kind="${kind}" data-address="${escapeHtml(c.address)}">
         <span class="address">${escapeHtml(c.address)}</span><span class="count ${c.count ? '' : 'none'}">${c.count}</span>
@@ -256,6 +256,7 @@
     }
     const ended = calls.filter((c) => c.state === 'ENDED');
     $('recent-calls').hidden = ended.length === 0;
+    $('recent-count').textContent = ended.length;
     $('recent-call-list').innerHTML = ended.map((c) => `<li>${escapeHtml(callKind(c))} · ${escapeHtml(when(c.since))}
       · ${escapeHtml(t('keysPressed'))}: <code>${escapeHtml(c.digits || t('noKeys'))}</code></li>`).join('');
   }
