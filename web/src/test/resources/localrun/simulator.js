@@ -6,8 +6,8 @@
     'zh-CN': {
       title: '客户手机模拟器', otherLanguage: 'English', open: '打开', openPlaceholder: '手机号 (+86…) 或邮箱',
       smsClients: '短信', mailClients: '邮件',
-      noClients: '还没有客户收到通知。通过 API 发一条通知后，客户会出现在这里。',
-      pickClient: '选择左侧的客户', pickClientHint: '左侧列出收到过短信或邮件的号码和邮箱。',
+      noClients: '还没有客户收到通知或来电。通过 API 发一条通知或拨一个回访后，客户会出现在这里。',
+      pickClient: '选择左侧的客户', pickClientHint: '左侧列出收到过短信、邮件或来电的号码和邮箱。',
       back: '‹ 返回', send: '发送', typeSms: '输入短信…', typeMail: '输入回复内容（原邮件会按所选格式引用在下面）…',
       quoteStyle: '引用格式', noQuote: '不引用', appAnswers: '应用的应答',
       appAnswersHint: '短信回复以带签名的 Twilio 入站 webhook 发给应用；邮件回复经 SMTP 发给通知邮箱，由应用通过 IMAP 读取。',
@@ -18,14 +18,22 @@
       questionText: '请问需要追加多少保证金？最晚什么时候？',
       smsReply: '短信回复', mailReply: '邮件回复', postedTo: '发往', signedOver: '签名 URL', failed: '失败',
       errorCode: '错误码', noSubject: '（无主题）',
+      callAgent: '坐席来电', callIvr: '语音通知（IVR）', answer: '接听', reject: '拒接', hangup: '挂断',
+      keysPressed: '已按键', recentCalls: '最近通话', callsOnly: '只有来电', call: '通话', noKeys: '无',
+      keypadHint: '听到“请按1确认”时按 1；通知播放时按的键会被忽略，和真实的 Asterisk 一样。',
+      ami: 'AMI（模拟 PBX）', answerByHand: '手动接听',
+      byHandHint: '来电一直响铃，直到在这里接听或拒接（或对方放弃）。',
+      autoHint: (seconds) => `没有脚本的号码约 ${seconds} 秒后自动接听；勾选后由你在这里接听。`,
+      callState: { RINGING: '来电响铃中', UP: '通话中', ENDED: '已结束' },
+      callActions: { answer: '接听', reject: '拒接', hangup: '挂断', keys: '按键' },
       status: { queued: '排队中', accepted: '已接受', sending: '发送中', sent: '已发出', delivered: '已送达',
         undelivered: '未送达', failed: '发送失败', received: '已发送' }
     },
     en: {
       title: 'Client phone simulator', otherLanguage: '中文', open: 'Open', openPlaceholder: 'Phone (+86…) or email',
       smsClients: 'SMS', mailClients: 'Email',
-      noClients: 'No client has received a notice yet. Send one through the API and it shows up here.',
-      pickClient: 'Pick a client on the left', pickClientHint: 'The numbers and mailboxes that received SMS or email are listed on the left.',
+      noClients: 'No client has received a notice or a call yet. Send a notice or dial a call-back through the API and it shows up here.',
+      pickClient: 'Pick a client on the left', pickClientHint: 'The numbers and mailboxes that received SMS, email or calls are listed on the left.',
       back: '‹ Back', send: 'Send', typeSms: 'Type an SMS…', typeMail: 'Type the reply (the notice is quoted below it in the chosen style)…',
       quoteStyle: 'Quote style', noQuote: 'No quote', appAnswers: "The app's answers",
       appAnswersHint: 'SMS replies go to the app as signed Twilio inbound webhooks; email replies go over SMTP to the notices mailbox, which the app reads over IMAP.',
@@ -36,6 +44,15 @@
       questionText: 'How much margin do I need to add, and by when?',
       smsReply: 'SMS reply', mailReply: 'Email reply', postedTo: 'Posted to', signedOver: 'Signed over', failed: 'failed',
       errorCode: 'error', noSubject: '(no subject)',
+      callAgent: 'Call from an agent', callIvr: 'Automated notice call (IVR)', answer: 'Answer', reject: 'Reject',
+      hangup: 'Hang up', keysPressed: 'Keys pressed', recentCalls: 'Recent calls', callsOnly: 'calls only', call: 'Call',
+      noKeys: 'none',
+      keypadHint: 'Press 1 when asked to confirm; keys pressed while the notice plays are ignored, as on a real Asterisk.',
+      ami: 'AMI (simulated PBX)', answerByHand: 'Answer by hand',
+      byHandHint: 'Calls ring until you answer or reject them here (or the caller gives up).',
+      autoHint: (seconds) => `Numbers with no script answer by themselves after about ${seconds} s; tick to answer them here.`,
+      callState: { RINGING: 'Ringing', UP: 'On the call', ENDED: 'Ended' },
+      callActions: { answer: 'Answer', reject: 'Reject', hangup: 'Hang up', keys: 'Keys' },
       status: { queued: 'queued', accepted: 'accepted', sending: 'sending', sent: 'sent', delivered: 'delivered',
         undelivered: 'undelivered', failed: 'failed', received: 'sent' }
     }
@@ -48,7 +65,10 @@
     selected: null,          // { kind: 'sms' | 'email', address }
     openMail: null,          // Message-ID of the email shown in full
     info: null,
-    lastRendered: ''
+    lastRendered: '',
+    lastCalls: '',
+    answering: null,         // { byHand, autoAnswerAfterMillis }
+    activeCall: null         // the selected number's call that rings or is up
   };
 
   const $ = (id) => document.getElementById(id);
@@ -102,6 +122,7 @@
     document.querySelectorAll('[data-i18n-placeholder]').forEach((el) => { el.placeholder = t(el.dataset.i18nPlaceholder); });
     $('message').placeholder = t(state.selected && state.selected.kind === 'email' ? 'typeMail' : 'typeSms');
     renderInfo();
+    renderAnswering();
     renderQuickReplies();
     state.lastRendered = '';
     refresh();
@@ -123,7 +144,8 @@
       [t('fromNumber'), `<code>${escapeHtml(info.fromNumber)}</code>`],
       [t('notices'), `<code>${escapeHtml(info.noticesAddress)}</code>`],
       [t('twilio'), `<code>${escapeHtml(info.twilioUrl)}</code>`],
-      ['SMTP / IMAP', `<code>localhost:${info.smtpPort} / ${info.imapPort}</code>`]
+      ['SMTP / IMAP', `<code>localhost:${info.smtpPort} / ${info.imapPort}</code>`],
+      [t('ami'), `<code>127.0.0.1:${info.amiPort}</code> (${escapeHtml(info.amiUser)})`]
     ].map(([label, value]) => `<span>${escapeHtml(label)}: ${value}</span>`).join('');
   }
 
@@ -131,11 +153,17 @@
 
   async function refreshClients() {
     const clients = await getJson('/simulator/api/clients');
+    // a phone that starts ringing while no client is open opens itself, as a phone's screen lights up
+    const ringing = clients.find((c) => c.call === 'RINGING');
+    if (!state.selected && ringing) select('sms', ringing.address);
     const render = (kind) => clients.filter((c) => c.kind === kind).map((c) => {
       const selected = state.selected && state.selected.kind === kind && state.selected.address === c.address;
-      return `<li class="${selected ? 'selected' : ''}" data-kind="${kind}" data-address="${escapeHtml(c.address)}">
-        <span class="address">${escapeHtml(c.address)}</span><span class="count">${c.count}</span>
-        <span class="last">${escapeHtml(c.last || '')}</span></li>`;
+      const classes = [selected ? 'selected' : '', c.call === 'RINGING' ? 'ringing' : ''].join(' ');
+      const last = c.call ? `<span class="on-call">☎ ${escapeHtml(TEXT[state.lang].callState[c.call])}</span>`
+        : escapeHtml(c.last ?? t('callsOnly'));
+      return `<li class="${classes}" data-kind="${kind}" data-address="${escapeHtml(c.address)}">
+        <span class="address">${escapeHtml(c.address)}</span><span class="count ${c.count ? '' : 'none'}">${c.count}</span>
+        <span class="last">${last}</span></li>`;
     }).join('');
     $('sms-clients').innerHTML = render('sms');
     $('mail-clients').innerHTML = render('email');
@@ -162,11 +190,107 @@
     updateHash();
     state.openMail = null;
     state.lastRendered = '';
+    state.lastCalls = '';
+    state.activeCall = null;
+    $('call').hidden = true;
+    $('recent-calls').hidden = true;
     $('composer').hidden = kind !== 'sms';
     $('mail-options').hidden = kind !== 'email';
     $('message').placeholder = t(kind === 'sms' ? 'typeSms' : 'typeMail');
     refresh();
   }
+
+  // ------------------------------------------------------------------ calls
+
+  function renderAnswering() {
+    const answering = state.answering;
+    if (!answering) return;
+    $('answer-by-hand').checked = answering.byHand;
+    $('answering-hint').textContent = answering.byHand ? t('byHandHint')
+      : TEXT[state.lang].autoHint(answering.autoAnswerAfterMillis / 1000);
+  }
+
+  $('answer-by-hand').addEventListener('change', async (event) => {
+    try {
+      const response = await fetch('/simulator/api/answering', {
+        method: 'PUT', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify({ byHand: event.target.checked })
+      });
+      if (!response.ok) throw new Error(`${response.status}`);
+      state.answering = await response.json();
+    } catch (error) {
+      console.warn('answering mode not changed', error);
+    }
+    renderAnswering();
+  });
+
+  function callKind(call) {
+    return t(call.kind === 'IVR' ? 'callIvr' : 'callAgent');
+  }
+
+  function elapsed(since) {
+    const seconds = Math.max(0, Math.floor((Date.now() - new Date(since).getTime()) / 1000));
+    return `${String(Math.floor(seconds / 60)).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}`;
+  }
+
+  async function refreshCalls(number) {
+    const calls = await getJson(`/simulator/api/calls/${encodeURIComponent(number)}`);
+    const active = calls.find((c) => c.state !== 'ENDED') || null;
+    state.activeCall = active;
+    if (active) $('call-timer').textContent = elapsed(active.since);
+    const fingerprint = JSON.stringify([state.lang, calls]);
+    if (fingerprint === state.lastCalls) return;
+    state.lastCalls = fingerprint;
+    $('call').hidden = !active;
+    if (active) {
+      const ringing = active.state === 'RINGING';
+      $('call').classList.toggle('ringing', ringing);
+      $('call-kind').textContent = callKind(active);
+      $('call-state').textContent = TEXT[state.lang].callState[active.state];
+      $('call-digits').textContent = active.digits || t('noKeys');
+      $('call-answer').hidden = !ringing;
+      $('call-reject').hidden = !ringing;
+      $('call-hangup').hidden = ringing;
+      $('keypad').hidden = ringing;
+      $('keypad-hint').hidden = ringing || active.kind !== 'IVR';
+    }
+    const ended = calls.filter((c) => c.state === 'ENDED');
+    $('recent-calls').hidden = ended.length === 0;
+    $('recent-count').textContent = ended.length;
+    $('recent-call-list').innerHTML = ended.map((c) => `<li>${escapeHtml(callKind(c))} · ${escapeHtml(when(c.since))}
+      · ${escapeHtml(t('keysPressed'))}: <code>${escapeHtml(c.digits || t('noKeys'))}</code></li>`).join('');
+  }
+
+  async function callAction(action, body) {
+    const selected = state.selected;
+    if (!selected || selected.kind !== 'sms') return;
+    const label = `${t('call')} · ${TEXT[state.lang].callActions[action]}${body && body.digits ? ' ' + body.digits : ''}`;
+    try {
+      await postJson(`/simulator/api/calls/${encodeURIComponent(selected.address)}/${action}`, body || {});
+      $('call-error').textContent = '';
+      addAnswer(label, selected.address, '', 'HTTP 202', [], '');
+    } catch (error) {
+      $('call-error').textContent = error.message;
+      addAnswer(label, selected.address, '', t('failed'), [], error.message);
+    }
+    state.lastCalls = '';
+    refresh();
+  }
+
+  $('call').addEventListener('click', (event) => {
+    const action = event.target.closest('button[data-action]');
+    if (action) { callAction(action.dataset.action); return; }
+    const key = event.target.closest('button[data-key]');
+    if (key) callAction('keys', { digits: key.dataset.key });
+  });
+
+  // the computer's keyboard is a keypad too while a call is up (but not while typing an SMS)
+  document.addEventListener('keydown', (event) => {
+    const call = state.activeCall;
+    if (!call || call.state !== 'UP' || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.target.closest('input, textarea, select')) return;
+    if (/^[0-9*#]$/.test(event.key)) { event.preventDefault(); callAction('keys', { digits: event.key }); }
+  });
 
   // ------------------------------------------------------------------ SMS thread
 
@@ -313,7 +437,7 @@
     const item = document.createElement('li');
     item.innerHTML = `<div><span class="status ${ok ? 'ok' : 'err'}">${escapeHtml(typeof status === 'number' ? 'HTTP ' + status : status)}</span>
       · ${escapeHtml(kind)} · ${escapeHtml(address)} · ${escapeHtml(new Date().toLocaleTimeString(state.lang, { hour12: false }))}</div>
-      <div>“${escapeHtml(text.length > 80 ? text.slice(0, 80) + '…' : text)}”</div>
+      ${text ? `<div>“${escapeHtml(text.length > 80 ? text.slice(0, 80) + '…' : text)}”</div>` : ''}
       ${lines.filter(Boolean).map((line) => `<div>${escapeHtml(line)}</div>`).join('')}
       ${body ? `<pre>${escapeHtml(body)}</pre>` : ''}`;
     $('answers').prepend(item);
@@ -327,7 +451,10 @@
     refreshing = true;
     try {
       await refreshClients();
-      if (state.selected && state.selected.kind === 'sms') await refreshSms(state.selected.address);
+      if (state.selected && state.selected.kind === 'sms') {
+        await refreshCalls(state.selected.address);
+        await refreshSms(state.selected.address);
+      }
       if (state.selected && state.selected.kind === 'email') await refreshMail(state.selected.address);
     } catch (error) {
       console.warn('simulator refresh failed', error);
@@ -348,8 +475,10 @@
   }
 
   getJson('/simulator/api/info').then((info) => { state.info = info; renderInfo(); }).catch(() => {});
+  getJson('/simulator/api/answering').then((answering) => { state.answering = answering; renderAnswering(); }).catch(() => {});
   applyLanguage();
   tick();
   setInterval(tick, 10000);
-  setInterval(refresh, 2000);
+  // once a second: a phone that starts ringing shows within a second, and the call's timer ticks
+  setInterval(refresh, 1000);
 })();

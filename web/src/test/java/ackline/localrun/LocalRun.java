@@ -17,8 +17,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 
 /**
- * Runs Ackline on a machine with only a JDK: embedded PostgreSQL, Redis, mail server and Twilio simulator on
- * loopback, then the app pointed at them, with demo users and the client-phone simulator page.
+ * Runs Ackline on a machine with only a JDK: embedded PostgreSQL, Redis, mail server, Twilio simulator and simulated
+ * PBX on loopback, then the app pointed at them, with demo users and the client-phone simulator page.
  * {@code ./mvnw -pl web spring-boot:test-run}; arguments are passed to the app and win over the stack's own.
  */
 public final class LocalRun {
@@ -100,6 +100,13 @@ public final class LocalRun {
 		values.put("twilioUrl", stack.twilio().baseUrl());
 		values.put("accountSid", stack.twilio().accountSid());
 		values.put("fromNumber", environment.getProperty("ackline.twilio.from-number", stack.twilioFromNumber()));
+		values.put("amiHost", environment.getProperty("ackline.asterisk.host", "127.0.0.1"));
+		values.put("amiPort", environment.getProperty("ackline.asterisk.port", Integer.toString(stack.amiPort())));
+		values.put("amiUser", environment.getProperty("ackline.asterisk.username", stack.pbx().settings().managerUser()));
+		values.put("amiPassword",
+				environment.getProperty("ackline.asterisk.password", stack.pbx().settings().managerSecret()));
+		values.put("agiUrl", environment.getProperty("ackline.asterisk.agi-url", stack.agiUrl()));
+		values.put("spoolDir", environment.getProperty("ackline.asterisk.recordings-dir", stack.spoolDir().toString()));
 		String banner = template();
 		for (Map.Entry<String, String> value : values.entrySet()) {
 			banner = banner.replace("${" + value.getKey() + "}", value.getValue());

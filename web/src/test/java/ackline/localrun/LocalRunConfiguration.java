@@ -13,6 +13,7 @@ import org.springframework.core.io.ClassPathResource;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.web.servlet.function.RouterFunction;
@@ -21,8 +22,9 @@ import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
 /**
- * What the local run adds to the app: the client-phone simulator page at {@code /simulator} and its JSON API, open
- * to anyone (it is a developer tool on loopback).
+ * What the local run adds to the app: the client-phone simulator page at {@code /simulator} and its JSON API (SMS,
+ * email, and the calls at each client's phone on the simulated PBX), open to anyone (it is a developer tool on
+ * loopback): the filter chain below covers {@code /simulator/**} and nothing else.
  * <p>
  * It is inert unless {@code localrun.stack-id} names a {@link LocalStack} running in this JVM, because the app's
  * component scan also sees this test-side class in every test of the web module.
@@ -77,6 +79,32 @@ class LocalRunConfiguration {
 				return ServerResponse.ok()
 					.body(phone.replyMail(request.pathVariable("address"), reply.inReplyTo(), reply.body(), style));
 			})
+			.GET("/simulator/api/answering", request -> ServerResponse.ok().body(phone.answering()))
+			.PUT("/simulator/api/answering", request -> {
+				Answering answering = request.body(Answering.class);
+				if (answering == null || answering.byHand() == null) {
+					throw new IllegalArgumentException("byHand must be true or false, e.g. {\"byHand\": true}");
+				}
+				return ServerResponse.ok().body(phone.answering(answering.byHand()));
+			})
+			.GET("/simulator/api/calls", request -> ServerResponse.ok()
+				.body(request.param("number").map(phone::calls).orElseGet(phone::calls)))
+			.GET("/simulator/api/calls/{number}", request -> ServerResponse.ok().body(phone.calls(number(request))))
+			.POST("/simulator/api/calls/{number}/answer",
+					request -> ServerResponse.accepted().body(phone.answer(number(request))))
+			.POST("/simulator/api/calls/{number}/reject",
+					request -> ServerResponse.accepted().body(phone.reject(number(request))))
+			.POST("/simulator/api/calls/{number}/hangup",
+					request -> ServerResponse.accepted().body(phone.hangup(number(request))))
+			.POST("/simulator/api/calls/{number}/keys", request -> {
+				Keys keys = request.body(Keys.class);
+				String digits = (keys != null) ? keys.digits() : null;
+				return ServerResponse.accepted().body(phone.press(number(request), digits));
+			})
+			.onError(PhoneSimulator.NoSuchCallException.class,
+					(ex, request) -> problem(HttpStatus.CONFLICT, ex.getMessage()))
+			.onError(HttpMessageNotReadableException.class, (ex, request) -> problem(HttpStatus.BAD_REQUEST,
+					"The request body must be JSON, e.g. {\"digits\": \"1\"} for keys"))
 			.onError(IllegalArgumentException.class,
 					(ex, request) -> problem(HttpStatus.BAD_REQUEST, ex.getMessage()))
 			.onError(UncheckedIOException.class, (ex, request) -> problem(HttpStatus.BAD_GATEWAY,
@@ -103,6 +131,14 @@ class LocalRunConfiguration {
 	private static ServerResponse problem(HttpStatus status, String detail) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
 		return ServerResponse.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+	}
+
+	/** Whether client phones wait for the person on the page ({@code true}) or answer by themselves. */
+	record Answering(Boolean byHand) {
+	}
+
+	/** The keys the client presses on a call, e.g. {@code {"digits": "1"}}. */
+	record Keys(String digits) {
 	}
 
 	/** The SMS the client types. */

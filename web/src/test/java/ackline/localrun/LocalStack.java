@@ -5,21 +5,28 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
+import ackline.pbx.CallScript;
+import ackline.pbx.SimulatedPbx;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -28,9 +35,10 @@ import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
 
 /**
- * The services Ackline needs, embedded and on loopback: PostgreSQL, Redis, a mail server (GreenMail SMTP + IMAP)
- * and the Twilio simulator; with the command-line arguments that point the app at them. Used by the local run,
- * integration tests and benchmarks alike.
+ * The services Ackline needs, embedded and on loopback: PostgreSQL, Redis, a mail server (GreenMail SMTP + IMAP),
+ * the Twilio simulator and the simulated PBX (AMI, FastAGI back to the app, WAV recordings in a spool directory);
+ * with the command-line arguments that point the app at them. Used by the local run, integration tests and
+ * benchmarks alike.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -65,6 +73,12 @@ public final class LocalStack implements AutoCloseable {
 
 	private TwilioSimulator twilio;
 
+	private SimulatedPbx pbx;
+
+	private Path spoolDir;
+
+	private volatile boolean answerByHand;
+
 	private Thread shutdownHook;
 
 	private volatile boolean closed;
@@ -74,7 +88,7 @@ public final class LocalStack implements AutoCloseable {
 	}
 
 	/**
-	 * Starts PostgreSQL, Redis, GreenMail and the Twilio simulator, in that order. A port of 0 means a free one;
+	 * Starts PostgreSQL, Redis, GreenMail, the Twilio simulator and the simulated PBX, in that order. A port of 0 means a free one;
 	 * a fixed port that is taken is replaced by a free one when {@link Settings#fallbackToFreePorts()} allows.
 	 */
 	public static LocalStack start(Settings settings) {
@@ -107,9 +121,14 @@ public final class LocalStack implements AutoCloseable {
 		this.greenMail = startMail(smtpPort, imapPort);
 		int twilioPort = resolvePort(s.twilio().port(), "Twilio simulator", s.fallbackToFreePorts());
 		this.twilio = TwilioSimulator.start(s.twilio().withPort(twilioPort));
+		int amiPort = resolvePort(s.amiPort(), "AMI (simulated PBX)", s.fallbackToFreePorts());
+		this.spoolDir = createSpoolDir();
+		this.pbx = new SimulatedPbx(s.pbx()).start(amiPort, this.spoolDir);
+		// the app's FastAGI server binds this port later; chosen here so the PBX is told where to connect back
+		int agiPort = resolvePort(s.agiPort(), "FastAGI", s.fallbackToFreePorts());
 		this.settings = new Settings(appPort, postgresPort, redisPort, smtpPort, imapPort,
-				s.twilio().withPort(twilioPort), s.twilioFromNumber(), s.fallbackToFreePorts(), s.demoUsers(),
-				s.registerShutdownHook(), s.appProperties());
+				s.twilio().withPort(twilioPort), s.twilioFromNumber(), this.pbx.port(), agiPort, s.pbx(),
+				s.fallbackToFreePorts(), s.demoUsers(), s.registerShutdownHook(), s.appProperties());
 		if (s.registerShutdownHook()) {
 			this.shutdownHook = new Thread(this::close, "local-stack-shutdown");
 			Runtime.getRuntime().addShutdownHook(this.shutdownHook);
@@ -170,6 +189,15 @@ public final class LocalStack implements AutoCloseable {
 		greenMail.setUser(NOTICES_ADDRESS, NOTICES_ADDRESS, NOTICES_PASSWORD);
 		greenMail.start();
 		return greenMail;
+	}
+
+	private static Path createSpoolDir() {
+		try {
+			return Files.createTempDirectory("ackline-localrun-spool-");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot create the simulated PBX's recordings spool", ex);
+		}
 	}
 
 	private static int resolvePort(int wanted, String what, boolean fallback) {
@@ -258,6 +286,44 @@ public final class LocalStack implements AutoCloseable {
 		return this.twilio;
 	}
 
+	/** The simulated PBX: script numbers, or answer, reject, hang up and press keys as the client. */
+	public SimulatedPbx pbx() {
+		return this.pbx;
+	}
+
+	/**
+	 * Whether client phones with no script of their own wait for a person on the simulator page (they ring until
+	 * answered, rejected, or the caller gives up) instead of answering by themselves after about 2 s.
+	 */
+	public void answerByHand(boolean byHand) {
+		this.pbx.defaultScript(byHand ? CallScript.noAnswer() : null);
+		this.answerByHand = byHand;
+	}
+
+	public boolean answersByHand() {
+		return this.answerByHand;
+	}
+
+	/** The simulated PBX's AMI port on 127.0.0.1. */
+	public int amiPort() {
+		return this.settings.amiPort();
+	}
+
+	/** The port of the app's FastAGI server, which the PBX connects to for IVR calls. */
+	public int agiPort() {
+		return this.settings.agiPort();
+	}
+
+	/** {@code ackline.asterisk.agi-url}: where the PBX runs the notice acknowledgement script. */
+	public String agiUrl() {
+		return "agi://127.0.0.1:" + agiPort() + "/notice-ack";
+	}
+
+	/** The PBX's monitor spool: it writes a WAV per recorded call, the app stores it as evidence and deletes it. */
+	public Path spoolDir() {
+		return this.spoolDir;
+	}
+
 	/** The app's configuration for this stack, in argument order. */
 	public Map<String, String> applicationProperties() {
 		Map<String, String> p = new LinkedHashMap<>();
@@ -284,6 +350,17 @@ public final class LocalStack implements AutoCloseable {
 		p.put("ackline.twilio.from-number", twilioFromNumber());
 		p.put("ackline.public-base-url", "http://localhost:" + appPort());
 		p.put("ackline.demo-users", Boolean.toString(this.settings.demoUsers()));
+		p.put("ackline.asterisk.enabled", "true");
+		p.put("ackline.asterisk.host", "127.0.0.1");
+		p.put("ackline.asterisk.port", Integer.toString(amiPort()));
+		p.put("ackline.asterisk.username", this.settings.pbx().managerUser());
+		p.put("ackline.asterisk.password", this.settings.pbx().managerSecret());
+		p.put("ackline.asterisk.agi-bind", "127.0.0.1");
+		p.put("ackline.asterisk.agi-port", Integer.toString(agiPort()));
+		p.put("ackline.asterisk.agi-url", agiUrl());
+		p.put("ackline.asterisk.recordings-dir", this.spoolDir.toString());
+		// people try the local run at night and at weekends; the IVR's digit timeout stays 6 s for fingers on a page
+		p.put("ackline.callbacks.any-time", "true");
 		p.put(STACK_ID_PROPERTY, this.id);
 		p.putAll(this.settings.appProperties());
 		return p;
@@ -333,6 +410,16 @@ public final class LocalStack implements AutoCloseable {
 				// already shutting down
 			}
 		}
+		quietly("simulated PBX", () -> {
+			if (this.pbx != null) {
+				this.pbx.stop();
+			}
+		});
+		quietly("recordings spool", () -> {
+			if (this.spoolDir != null) {
+				deleteRecursively(this.spoolDir);
+			}
+		});
 		quietly("Twilio simulator", () -> {
 			if (this.twilio != null) {
 				this.twilio.close();
@@ -353,6 +440,17 @@ public final class LocalStack implements AutoCloseable {
 				this.postgres.close();
 			}
 		});
+	}
+
+	private static void deleteRecursively(Path dir) throws IOException {
+		if (!Files.exists(dir)) {
+			return;
+		}
+		try (Stream<Path> paths = Files.walk(dir)) {
+			for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+				Files.deleteIfExists(path);
+			}
+		}
 	}
 
 	private static void quietly(String what, ThrowingRunnable action) {
@@ -380,14 +478,18 @@ public final class LocalStack implements AutoCloseable {
 	 * Twilio callback URLs are right)
 	 * @param twilio the simulator's settings, its port included
 	 * @param twilioFromNumber our sender number ({@code ackline.twilio.from-number})
+	 * @param amiPort the simulated PBX's AMI port (Asterisk's 5038 in the local run)
+	 * @param agiPort the port the app's FastAGI server listens on, which the PBX connects back to for IVR calls
+	 * @param pbx the simulated PBX's manager user and how its phones behave (clients answer after about 2 s)
 	 * @param fallbackToFreePorts whether a fixed port that is taken is replaced by a free one (with a warning)
 	 * @param demoUsers whether the app seeds the demo users
 	 * @param registerShutdownHook whether the stack stops itself at JVM exit (the local run orders this itself)
 	 * @param appProperties more app properties, e.g. a lifted rate limit for a benchmark; they win over the stack's
 	 */
 	public record Settings(int appPort, int postgresPort, int redisPort, int smtpPort, int imapPort,
-			TwilioSimulator.Settings twilio, String twilioFromNumber, boolean fallbackToFreePorts, boolean demoUsers,
-			boolean registerShutdownHook, Map<String, String> appProperties) {
+			TwilioSimulator.Settings twilio, String twilioFromNumber, int amiPort, int agiPort,
+			SimulatedPbx.Settings pbx, boolean fallbackToFreePorts, boolean demoUsers, boolean registerShutdownHook,
+			Map<String, String> appProperties) {
 
 		public static final int DEFAULT_APP_PORT = 8080;
 
@@ -403,7 +505,14 @@ public final class LocalStack implements AutoCloseable {
 
 		public static final String DEFAULT_FROM_NUMBER = "+15005550006";
 
+		/** Asterisk's default manager port, so any AMI client finds the simulated PBX where it expects Asterisk. */
+		public static final int DEFAULT_AMI_PORT = SimulatedPbx.DEFAULT_AMI_PORT;
+
+		/** The FastAGI default port (Asterisk's {@code agi://host} without a port means 4573). */
+		public static final int DEFAULT_AGI_PORT = 4573;
+
 		public Settings {
+			Objects.requireNonNull(pbx, "pbx");
 			appProperties = Collections.unmodifiableMap(new LinkedHashMap<>(appProperties));
 		}
 
@@ -411,22 +520,24 @@ public final class LocalStack implements AutoCloseable {
 		public static Settings defaults() {
 			return new Settings(DEFAULT_APP_PORT, DEFAULT_POSTGRES_PORT, DEFAULT_REDIS_PORT, DEFAULT_SMTP_PORT,
 					DEFAULT_IMAP_PORT, TwilioSimulator.Settings.defaults().withPort(DEFAULT_TWILIO_PORT),
-					DEFAULT_FROM_NUMBER, true, true, true, Map.of());
+					DEFAULT_FROM_NUMBER, DEFAULT_AMI_PORT, DEFAULT_AGI_PORT, SimulatedPbx.Settings.defaults(), true, true,
+					true, Map.of());
 		}
 
 		/** Free ports everywhere and quick status callbacks, for tests that run beside a local run. */
 		public static Settings forTests() {
 			return new Settings(0, 0, 0, 0, 0, TwilioSimulator.Settings.defaults()
 				.withDelays(Duration.ofMillis(50), Duration.ofMillis(50))
-				.withCallbackRetries(3, Duration.ofMillis(200)), DEFAULT_FROM_NUMBER, true, true, true, Map.of());
+				.withCallbackRetries(3, Duration.ofMillis(200)), DEFAULT_FROM_NUMBER, 0, 0,
+					SimulatedPbx.Settings.defaults(), true, true, true, Map.of());
 		}
 
 		/**
 		 * The defaults, overridden by {@code --localrun.NAME=VALUE} arguments, {@code -Dlocalrun.NAME=VALUE} system
 		 * properties or {@code LOCALRUN_NAME} environment variables (in that order of precedence), NAME being
 		 * {@code app-port}, {@code postgres-port}, {@code redis-port}, {@code smtp-port}, {@code imap-port},
-		 * {@code twilio-port}, {@code twilio-sent-delay-ms}, {@code twilio-delivered-delay-ms}, {@code from-number}.
-		 * The app port also follows {@code --server.port}.
+		 * {@code twilio-port}, {@code twilio-sent-delay-ms}, {@code twilio-delivered-delay-ms}, {@code from-number},
+		 * {@code ami-port}, {@code agi-port}. The app port also follows {@code --server.port}.
 		 */
 		public static Settings fromEnvironment(String[] args) {
 			return fromEnvironment(args, System::getProperty, System::getenv);
@@ -467,7 +578,8 @@ public final class LocalStack implements AutoCloseable {
 			return new Settings(port(lookup, "app-port", DEFAULT_APP_PORT),
 					port(lookup, "postgres-port", DEFAULT_POSTGRES_PORT), port(lookup, "redis-port", DEFAULT_REDIS_PORT),
 					port(lookup, "smtp-port", DEFAULT_SMTP_PORT), port(lookup, "imap-port", DEFAULT_IMAP_PORT), twilio,
-					(from != null) ? from : DEFAULT_FROM_NUMBER, true, true, true, Map.of());
+					(from != null) ? from : DEFAULT_FROM_NUMBER, port(lookup, "ami-port", DEFAULT_AMI_PORT),
+					port(lookup, "agi-port", DEFAULT_AGI_PORT), d.pbx(), true, true, true, Map.of());
 		}
 
 		private static int port(Function<String, String> lookup, String name, int fallback) {
@@ -493,38 +605,51 @@ public final class LocalStack implements AutoCloseable {
 
 		public Settings withAppPort(int appPort) {
 			return new Settings(appPort, this.postgresPort, this.redisPort, this.smtpPort, this.imapPort, this.twilio,
-					this.twilioFromNumber, this.fallbackToFreePorts, this.demoUsers, this.registerShutdownHook,
-					this.appProperties);
+					this.twilioFromNumber, this.amiPort, this.agiPort, this.pbx, this.fallbackToFreePorts, this.demoUsers,
+					this.registerShutdownHook, this.appProperties);
 		}
 
 		public Settings withServicePorts(int postgresPort, int redisPort, int smtpPort, int imapPort, int twilioPort) {
 			return new Settings(this.appPort, postgresPort, redisPort, smtpPort, imapPort,
-					this.twilio.withPort(twilioPort), this.twilioFromNumber, this.fallbackToFreePorts, this.demoUsers,
-					this.registerShutdownHook, this.appProperties);
+					this.twilio.withPort(twilioPort), this.twilioFromNumber, this.amiPort, this.agiPort, this.pbx,
+					this.fallbackToFreePorts, this.demoUsers, this.registerShutdownHook, this.appProperties);
+		}
+
+		/** The simulated PBX's AMI port and the app's FastAGI port (0: free ones). */
+		public Settings withPbxPorts(int amiPort, int agiPort) {
+			return new Settings(this.appPort, this.postgresPort, this.redisPort, this.smtpPort, this.imapPort,
+					this.twilio, this.twilioFromNumber, amiPort, agiPort, this.pbx, this.fallbackToFreePorts,
+					this.demoUsers, this.registerShutdownHook, this.appProperties);
+		}
+
+		public Settings withPbx(SimulatedPbx.Settings pbx) {
+			return new Settings(this.appPort, this.postgresPort, this.redisPort, this.smtpPort, this.imapPort,
+					this.twilio, this.twilioFromNumber, this.amiPort, this.agiPort, pbx, this.fallbackToFreePorts,
+					this.demoUsers, this.registerShutdownHook, this.appProperties);
 		}
 
 		public Settings withTwilio(TwilioSimulator.Settings twilio) {
 			return new Settings(this.appPort, this.postgresPort, this.redisPort, this.smtpPort, this.imapPort, twilio,
-					this.twilioFromNumber, this.fallbackToFreePorts, this.demoUsers, this.registerShutdownHook,
-					this.appProperties);
+					this.twilioFromNumber, this.amiPort, this.agiPort, this.pbx, this.fallbackToFreePorts, this.demoUsers,
+					this.registerShutdownHook, this.appProperties);
 		}
 
 		public Settings withFallbackToFreePorts(boolean fallbackToFreePorts) {
 			return new Settings(this.appPort, this.postgresPort, this.redisPort, this.smtpPort, this.imapPort,
-					this.twilio, this.twilioFromNumber, fallbackToFreePorts, this.demoUsers, this.registerShutdownHook,
-					this.appProperties);
+					this.twilio, this.twilioFromNumber, this.amiPort, this.agiPort, this.pbx, fallbackToFreePorts,
+					this.demoUsers, this.registerShutdownHook, this.appProperties);
 		}
 
 		public Settings withDemoUsers(boolean demoUsers) {
 			return new Settings(this.appPort, this.postgresPort, this.redisPort, this.smtpPort, this.imapPort,
-					this.twilio, this.twilioFromNumber, this.fallbackToFreePorts, demoUsers, this.registerShutdownHook,
-					this.appProperties);
+					this.twilio, this.twilioFromNumber, this.amiPort, this.agiPort, this.pbx, this.fallbackToFreePorts,
+					demoUsers, this.registerShutdownHook, this.appProperties);
 		}
 
 		public Settings withRegisterShutdownHook(boolean registerShutdownHook) {
 			return new Settings(this.appPort, this.postgresPort, this.redisPort, this.smtpPort, this.imapPort,
-					this.twilio, this.twilioFromNumber, this.fallbackToFreePorts, this.demoUsers, registerShutdownHook,
-					this.appProperties);
+					this.twilio, this.twilioFromNumber, this.amiPort, this.agiPort, this.pbx, this.fallbackToFreePorts,
+					this.demoUsers, registerShutdownHook, this.appProperties);
 		}
 
 		/** One more app property (it wins over the stack's own value for the same name). */
@@ -532,8 +657,8 @@ public final class LocalStack implements AutoCloseable {
 			Map<String, String> properties = new LinkedHashMap<>(this.appProperties);
 			properties.put(name, value);
 			return new Settings(this.appPort, this.postgresPort, this.redisPort, this.smtpPort, this.imapPort,
-					this.twilio, this.twilioFromNumber, this.fallbackToFreePorts, this.demoUsers,
-					this.registerShutdownHook, properties);
+					this.twilio, this.twilioFromNumber, this.amiPort, this.agiPort, this.pbx, this.fallbackToFreePorts,
+					this.demoUsers, this.registerShutdownHook, properties);
 		}
 
 	}

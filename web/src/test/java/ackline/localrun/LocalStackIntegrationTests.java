@@ -3,6 +3,8 @@ package ackline.localrun;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -112,6 +114,69 @@ class LocalStackIntegrationTests {
 		assertThat(p.get("ackline.twilio.account-sid")).matches("AC[0-9a-f]{32}");
 		assertThat(p.get("ackline.twilio.auth-token")).isEqualTo(stack.twilio().authToken());
 		assertThat(p.get("ackline.twilio.from-number")).isEqualTo("+15005550006");
+	}
+
+	@Test
+	void theSimulatedPbxTakesAnyAmiClientAndTheAppIsPointedAtItAndAtItsSpool() throws Exception {
+		try (PlainAmiClient ami = new PlainAmiClient(stack.amiPort())) {
+			assertThat(ami.banner()).startsWith("Asterisk Call Manager/");
+			assertThat(ami.action("Action", "Login", "ActionID", "1", "Username", "ackline", "Secret", "ackline"))
+				.containsEntry("Response", "Success");
+			assertThat(ami.action("Action", "Ping", "ActionID", "2")).containsEntry("Response", "Success");
+		}
+		Map<String, String> p = stack.applicationProperties();
+		assertThat(p).containsEntry("ackline.asterisk.enabled", "true")
+			.containsEntry("ackline.asterisk.host", "127.0.0.1")
+			.containsEntry("ackline.asterisk.port", Integer.toString(stack.amiPort()))
+			.containsEntry("ackline.asterisk.username", "ackline")
+			.containsEntry("ackline.asterisk.password", "ackline")
+			.containsEntry("ackline.asterisk.agi-bind", "127.0.0.1")
+			.containsEntry("ackline.asterisk.agi-port", Integer.toString(stack.agiPort()))
+			.containsEntry("ackline.asterisk.agi-url", "agi://127.0.0.1:" + stack.agiPort() + "/notice-ack")
+			.containsEntry("ackline.asterisk.recordings-dir", stack.spoolDir().toString())
+			.containsEntry("ackline.callbacks.any-time", "true")
+			.doesNotContainKey("ackline.ivr.digit-timeout");
+		assertThat(stack.agiPort()).isPositive().isNotEqualTo(stack.amiPort());
+		assertThat(stack.pbx().spoolDir()).isEqualTo(stack.spoolDir().toAbsolutePath());
+		assertThat(stack.spoolDir()).isDirectory();
+		assertThat(stack.pbx().settings().clientAnswerDelay()).as("the contract's ~2 s").isEqualTo(Duration.ofSeconds(2));
+	}
+
+	@Test
+	void theLocalRunUsesAsterisksPortsUnlessToldOtherwise() {
+		LocalStack.Settings defaults = LocalStack.Settings.defaults();
+		assertThat(defaults.amiPort()).isEqualTo(5038);
+		assertThat(defaults.agiPort()).isEqualTo(4573);
+		assertThat(defaults.pbx().managerUser()).isEqualTo("ackline");
+		assertThat(defaults.pbx().managerSecret()).isEqualTo("ackline");
+		assertThat(LocalStack.Settings.forTests().amiPort()).isZero();
+		assertThat(LocalStack.Settings.forTests().agiPort()).isZero();
+		LocalStack.Settings moved = LocalStack.Settings.fromEnvironment(new String[] { "--localrun.ami-port=15038" },
+				Map.of("localrun.agi-port", "14573")::get, Map.<String, String>of()::get);
+		assertThat(moved.amiPort()).isEqualTo(15038);
+		assertThat(moved.agiPort()).isEqualTo(14573);
+		assertThat(LocalStack.Settings.fromEnvironment(new String[0], name -> null,
+				Map.of("LOCALRUN_AMI_PORT", "25038")::get).amiPort()).isEqualTo(25038);
+	}
+
+	@Test
+	void aTakenAmiPortFallsBackToAFreeOneAndTheSpoolGoesWithTheStack() throws Exception {
+		try (ServerSocket taken = new ServerSocket()) {
+			taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+			LocalStack other = LocalStack.start(LocalStack.Settings.forTests()
+				.withPbxPorts(taken.getLocalPort(), 0)
+				.withRegisterShutdownHook(false));
+			Path spool;
+			try {
+				assertThat(other.amiPort()).isNotEqualTo(taken.getLocalPort()).isEqualTo(other.pbx().port());
+				spool = other.spoolDir();
+				Files.writeString(spool.resolve("left-behind.wav"), "RIFF");
+			}
+			finally {
+				other.close();
+			}
+			assertThat(spool).doesNotExist();
+		}
 	}
 
 	@Test

@@ -6,6 +6,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -19,6 +20,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import ackline.pbx.SimulatedPbx;
 import jakarta.mail.Address;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Message;
@@ -32,8 +34,9 @@ import jakarta.mail.internet.MimeMessage;
 import org.springframework.core.env.Environment;
 
 /**
- * What the client-phone simulator page shows and does: each client's SMS (from the Twilio simulator) and email
- * (from GreenMail), and their replies, sent the way a phone and a mail program would send them.
+ * What the client-phone simulator page shows and does: each client's SMS (from the Twilio simulator), email (from
+ * GreenMail) and calls (from the simulated PBX), and what the client does about them: replies sent the way a phone
+ * and a mail program would send them; calls answered, rejected, hung up, and keys pressed.
  */
 final class PhoneSimulator {
 
@@ -44,6 +47,11 @@ final class PhoneSimulator {
 	private static final Pattern ACK_LINK = Pattern.compile("https?://[^\\s\"'<>]+?/ack/[A-Za-z0-9._~%\\-]+");
 
 	private static final ZoneId CLIENT_ZONE = ZoneId.of("Asia/Shanghai");
+
+	private static final Pattern DTMF = Pattern.compile("^[0-9*#]{1,32}$");
+
+	/** Ended calls shown per number: the page lists the last few under the phone. */
+	private static final int ENDED_SHOWN = 10;
 
 	private final LocalStack stack;
 
@@ -58,7 +66,8 @@ final class PhoneSimulator {
 
 	Info info() {
 		return new Info(appUrl(), publicBaseUrl(), fromNumber(), noticesAddress(), this.stack.twilio().baseUrl(),
-				this.stack.smtpPort(), this.stack.imapPort());
+				this.stack.smtpPort(), this.stack.imapPort(), this.stack.amiPort(),
+				this.stack.pbx().settings().managerUser());
 	}
 
 	private String appUrl() {
@@ -81,22 +90,39 @@ final class PhoneSimulator {
 
 	// ---------------------------------------------------------------- clients
 
-	/** Every phone number and mailbox that has received or sent something, most recent first. */
+	/**
+	 * Every phone number and mailbox that has received or sent something, most recent first; a number that was
+	 * only called is listed with the phones, and a phone that rings or talks says so.
+	 */
 	List<ClientView> clients() {
 		Map<String, ClientView> clients = new LinkedHashMap<>();
 		String ours = fromNumber();
 		for (TwilioSimulator.SimulatedMessage sms : this.stack.twilio().messages()) {
 			String client = sms.outbound() ? sms.to() : sms.from();
 			if (!client.equals(ours)) {
-				clients.merge("sms:" + client, new ClientView("sms", client, 1, sms.body(), sms.dateCreated()),
+				clients.merge("sms:" + client, new ClientView("sms", client, 1, sms.body(), sms.dateCreated(), null),
 						ClientView::plus);
 			}
+		}
+		// oldest first, so the newest call decides what the list says
+		List<SimulatedPbx.PhoneCall> calls = new ArrayList<>(this.stack.pbx().calls());
+		Collections.reverse(calls);
+		for (SimulatedPbx.PhoneCall call : calls) {
+			String number = clients.values()
+				.stream()
+				.filter(c -> "sms".equals(c.kind()) && sameNumber(c.address(), call.number()))
+				.map(ClientView::address)
+				.findFirst()
+				.orElse(displayNumber(call.number()));
+			String state = (call.state() == SimulatedPbx.PhoneCall.State.ENDED) ? null : call.state().name();
+			clients.merge("sms:" + number, new ClientView("sms", number, 0, null, call.since(), state),
+					ClientView::plusCall);
 		}
 		for (MailView mail : allMail()) {
 			for (String address : mail.participants()) {
 				if (!address.equalsIgnoreCase(noticesAddress())) {
 					clients.merge("email:" + address,
-							new ClientView("email", address, 1, mail.subject(), mail.date()), ClientView::plus);
+							new ClientView("email", address, 1, mail.subject(), mail.date(), null), ClientView::plus);
 				}
 			}
 		}
@@ -104,6 +130,117 @@ final class PhoneSimulator {
 			.stream()
 			.sorted(Comparator.comparing(ClientView::lastAt, Comparator.nullsLast(Comparator.reverseOrder())))
 			.toList();
+	}
+
+	// ---------------------------------------------------------------- calls
+
+	/** Calls at every client phone, ringing, up, or ended recently; newest first. */
+	List<CallView> calls() {
+		return this.stack.pbx().calls().stream().map(PhoneSimulator::view).toList();
+	}
+
+	/** Whether client phones answer by themselves (after about 2 s) or ring until the person acts on the page. */
+	Answering answering() {
+		return new Answering(this.stack.answersByHand(), this.stack.pbx().settings().clientAnswerDelay().toMillis());
+	}
+
+	Answering answering(boolean byHand) {
+		this.stack.answerByHand(byHand);
+		return answering();
+	}
+
+	/** The calls at one number: any ringing or up, and the last few ended ones; newest first. */
+	List<CallView> calls(String number) {
+		requireNumber(number);
+		List<CallView> calls = new ArrayList<>();
+		int ended = 0;
+		for (SimulatedPbx.PhoneCall call : this.stack.pbx().calls()) {
+			if (!sameNumber(call.number(), number)) {
+				continue;
+			}
+			if (call.state() == SimulatedPbx.PhoneCall.State.ENDED && ++ended > ENDED_SHOWN) {
+				continue;
+			}
+			calls.add(view(call));
+		}
+		return calls;
+	}
+
+	/** The client picks up the ringing phone. */
+	CallAction answer(String number) {
+		requireNumber(number);
+		if (!this.stack.pbx().answer(number)) {
+			throw new NoSuchCallException("No call is ringing at " + number + " (answer only a ringing phone)");
+		}
+		return new CallAction(number, "answer", null);
+	}
+
+	/** The client declines the ringing phone (SIP 603, hang-up cause 21). */
+	CallAction reject(String number) {
+		requireNumber(number);
+		if (!this.stack.pbx().reject(number)) {
+			throw new NoSuchCallException("No call is ringing at " + number + " (reject only a ringing phone)");
+		}
+		return new CallAction(number, "reject", null);
+	}
+
+	/** The client hangs up the call that is up, or declines the one that rings. */
+	CallAction hangup(String number) {
+		requireNumber(number);
+		if (!this.stack.pbx().hangup(number)) {
+			throw new NoSuchCallException("No call is ringing or up at " + number);
+		}
+		return new CallAction(number, "hangup", null);
+	}
+
+	/** The client presses keys on the call that is up: DTMF, and the digits an IVR prompt waiting for a key reads. */
+	CallAction press(String number, String digits) {
+		requireNumber(number);
+		if (digits == null || !DTMF.matcher(digits).matches()) {
+			throw new IllegalArgumentException("digits must be 1 to 32 of the phone's keys 0-9, * and #, not '"
+					+ digits + "'");
+		}
+		if (!this.stack.pbx().press(number, digits)) {
+			throw new NoSuchCallException("No call is up at " + number + " (answer it before pressing keys)");
+		}
+		return new CallAction(number, "keys", digits);
+	}
+
+	private static CallView view(SimulatedPbx.PhoneCall call) {
+		return new CallView(call.callId(), displayNumber(call.number()), call.state().name(), call.since(),
+				call.kind().name(), call.digits());
+	}
+
+	private static void requireNumber(String number) {
+		if (number == null || digits(number).length() < 6) {
+			throw new IllegalArgumentException("The client number must have at least 6 digits: " + number);
+		}
+	}
+
+	/** As the phone list names numbers: the PBX dials E.164 without its '+'. */
+	static String displayNumber(String dialled) {
+		String digits = digits(dialled);
+		return digits.isEmpty() ? dialled : "+" + digits;
+	}
+
+	/**
+	 * One number written two ways ({@code +8613900139001}, {@code 8613900139001}, {@code 13900139001}): the same
+	 * digits, or digits that differ only by a leading country code, as the simulated PBX matches them.
+	 */
+	static boolean sameNumber(String a, String b) {
+		String x = digits(a);
+		String y = digits(b);
+		if (x.isEmpty() || y.isEmpty()) {
+			return false;
+		}
+		String longer = (x.length() >= y.length()) ? x : y;
+		String shorter = (longer == x) ? y : x;
+		return longer.equals(shorter)
+				|| (shorter.length() >= 6 && longer.length() - shorter.length() <= 3 && longer.endsWith(shorter));
+	}
+
+	private static String digits(String number) {
+		return (number == null) ? "" : number.replaceAll("\\D", "");
 	}
 
 	// ---------------------------------------------------------------- SMS
@@ -309,17 +446,63 @@ final class PhoneSimulator {
 
 	/** Where things are, for the page's header. */
 	record Info(String appUrl, String publicBaseUrl, String fromNumber, String noticesAddress, String twilioUrl,
-			int smtpPort, int imapPort) {
+			int smtpPort, int imapPort, int amiPort, String amiUser) {
 	}
 
-	/** A phone number ({@code sms}) or mailbox ({@code email}) the page lists on the left. */
-	record ClientView(String kind, String address, int count, String last, Instant lastAt) {
+	/**
+	 * A phone number ({@code sms}) or mailbox ({@code email}) the page lists on the left.
+	 * @param count the SMS or emails
+	 * @param last the newest message's text or subject, null for a number that was only called
+	 * @param lastAt when the newest message or call happened
+	 * @param call {@code RINGING} or {@code UP} while the phone rings or talks, else null
+	 */
+	record ClientView(String kind, String address, int count, String last, Instant lastAt, String call) {
 
 		ClientView plus(ClientView later) {
 			boolean newer = this.lastAt == null
 					|| (later.lastAt != null && !later.lastAt.isBefore(this.lastAt));
 			return new ClientView(this.kind, this.address, this.count + later.count,
-					newer ? later.last : this.last, newer ? later.lastAt : this.lastAt);
+					newer ? later.last : this.last, newer ? later.lastAt : this.lastAt, this.call);
+		}
+
+		/** The same phone with one more call; calls come oldest first, so the last one ringing or up is shown. */
+		ClientView plusCall(ClientView call) {
+			boolean newer = this.lastAt == null || (call.lastAt != null && call.lastAt.isAfter(this.lastAt));
+			return new ClientView(this.kind, this.address, this.count, this.last, newer ? call.lastAt : this.lastAt,
+					(call.call != null) ? call.call : this.call);
+		}
+
+	}
+
+	/**
+	 * A call at a client's phone.
+	 * @param callId Ackline's call id, null when whoever originated it set none
+	 * @param number the client's number (E.164)
+	 * @param state {@code RINGING}, {@code UP} or {@code ENDED}
+	 * @param since when it entered that state
+	 * @param kind {@code AGENT} (an agent's call-back) or {@code IVR} (an automated notice call)
+	 * @param digits the keys the client pressed so far
+	 */
+	record CallView(UUID callId, String number, String state, Instant since, String kind, String digits) {
+	}
+
+	/**
+	 * How client phones with no script of their own take calls.
+	 * @param byHand true: they ring until answered or rejected on the page (or the caller gives up)
+	 * @param autoAnswerAfterMillis otherwise they answer by themselves after this long
+	 */
+	record Answering(boolean byHand, long autoAnswerAfterMillis) {
+	}
+
+	/** What the client did to a call; the PBX carries it out at once, the calls show the result. */
+	record CallAction(String number, String action, String digits) {
+	}
+
+	/** No call at that number is in the state the action needs (409 for the page). */
+	static final class NoSuchCallException extends RuntimeException {
+
+		NoSuchCallException(String message) {
+			super(message);
 		}
 
 	}

@@ -11,10 +11,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import ackline.pbx.CallScript;
+import ackline.testing.Api;
 import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Message;
 import com.twilio.security.RequestValidator;
@@ -37,12 +40,15 @@ import org.springframework.mail.javamail.MimeMessageHelper;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.RouterFunctions;
 import org.springframework.web.servlet.function.ServerResponse;
+import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Runs {@link LocalRunConfiguration} in a small Spring Boot app on a {@link LocalStack}, with a stand-in for the
- * app's Twilio webhook, and uses the phone simulator's API as the page does.
+ * app's Twilio webhook, and uses the phone simulator's API as the page does. Calls come from a plain AMI client that
+ * originates on the stack's simulated PBX as the app's adapter would.
  */
 class PhoneSimulatorIntegrationTests {
 
@@ -173,6 +179,130 @@ class PhoneSimulatorIntegrationTests {
 	}
 
 	@Test
+	void showsACallRingingAtTheClientAndAnswersPressesKeysAndHangsUpAsTheClient() throws Exception {
+		String number = "+8613800000009";
+		// a person answers on the page: this phone would ring for minutes on its own
+		stack.pbx().script(number, CallScript.answerAfter(Duration.ofMinutes(5)));
+		UUID callId = originateAgentCall(number);
+
+		JsonNode ringing = awaitCall(number, "RINGING");
+		assertThat(ringing.get("callId").asText()).isEqualTo(callId.toString());
+		assertThat(ringing.get("number").asText()).isEqualTo(number);
+		assertThat(ringing.get("kind").asText()).isEqualTo("AGENT");
+		assertThat(ringing.hasNonNull("since")).isTrue();
+		JsonNode listed = client(number);
+		assertThat(listed).as("a number that was only called is listed with the phones").isNotNull();
+		assertThat(listed.get("kind").asText()).isEqualTo("sms");
+		assertThat(listed.get("count").asInt()).isZero();
+		assertThat(listed.get("call").asText()).isEqualTo("RINGING");
+		assertThat(get("/simulator/api/calls?number=8613800000009").body()).contains(callId.toString());
+		assertThat(get("/simulator/api/calls").body()).contains(callId.toString());
+
+		HttpResponse<String> early = post("/simulator/api/calls/" + encode(number) + "/keys", "{\"digits\":\"1\"}");
+		assertThat(early.statusCode()).as("no keys before the call is up").isEqualTo(409);
+		assertThat(early.headers().firstValue("Content-Type")).contains(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+		assertThat(early.body()).contains("No call is up at");
+
+		assertThat(post("/simulator/api/calls/" + encode(number) + "/answer", "").statusCode()).isEqualTo(202);
+		awaitCall(number, "UP");
+		assertThat(post("/simulator/api/calls/" + encode(number) + "/answer", "").statusCode())
+			.as("nothing rings any more").isEqualTo(409);
+
+		assertThat(post("/simulator/api/calls/" + encode(number) + "/keys", "{\"digits\":\"12#\"}").statusCode())
+			.isEqualTo(202);
+		await().atMost(Duration.ofSeconds(10)).until(() -> "12#".equals(newestCall(number).get("digits").asText()));
+		assertThat(post("/simulator/api/calls/" + encode(number) + "/keys", "{\"digits\":\"1a\"}").statusCode())
+			.as("only a phone's keys").isEqualTo(400);
+		assertThat(post("/simulator/api/calls/" + encode(number) + "/keys", "{}").statusCode()).isEqualTo(400);
+		assertThat(post("/simulator/api/calls/" + encode(number) + "/keys", "not json").statusCode()).isEqualTo(400);
+
+		assertThat(post("/simulator/api/calls/" + encode(number) + "/hangup", "").statusCode()).isEqualTo(202);
+		JsonNode ended = awaitCall(number, "ENDED");
+		assertThat(ended.get("digits").asText()).isEqualTo("12#");
+		assertThat(post("/simulator/api/calls/" + encode(number) + "/hangup", "").statusCode()).isEqualTo(409);
+		assertThat(client(number).hasNonNull("call")).as("the list shows no call on that phone any more: %s",
+				get("/simulator/api/clients").body()).isFalse();
+	}
+
+	@Test
+	void aRingingCallCanBeRejectedAndAShortNumberIsBadInput() throws Exception {
+		String number = "+8613800000010";
+		stack.pbx().script(number, CallScript.answerAfter(Duration.ofMinutes(5)));
+		originateAgentCall(number);
+		awaitCall(number, "RINGING");
+
+		assertThat(post("/simulator/api/calls/" + encode(number) + "/reject", "").statusCode()).isEqualTo(202);
+		awaitCall(number, "ENDED");
+		assertThat(post("/simulator/api/calls/" + encode(number) + "/reject", "").statusCode()).isEqualTo(409);
+		HttpResponse<String> shortNumber = post("/simulator/api/calls/123/answer", "");
+		assertThat(shortNumber.statusCode()).isEqualTo(400);
+		assertThat(shortNumber.body()).contains("at least 6 digits");
+	}
+
+	@Test
+	void phonesAnswerByThemselvesUnlessThePersonAnswersByHand() throws Exception {
+		assertThat(get("/simulator/api/answering").body()).contains("\"byHand\":false", "\"autoAnswerAfterMillis\":2000");
+		try {
+			HttpResponse<String> byHand = put("/simulator/api/answering", "{\"byHand\":true}");
+			assertThat(byHand.statusCode()).isEqualTo(200);
+			assertThat(byHand.body()).contains("\"byHand\":true");
+			assertThat(stack.answersByHand()).isTrue();
+			String number = "+8613800000011";
+			originateAgentCall(number);
+			awaitCall(number, "RINGING");
+			assertThat(post("/simulator/api/calls/" + encode(number) + "/answer", "").statusCode()).isEqualTo(202);
+			awaitCall(number, "UP");
+			assertThat(post("/simulator/api/calls/" + encode(number) + "/hangup", "").statusCode()).isEqualTo(202);
+			awaitCall(number, "ENDED");
+			assertThat(put("/simulator/api/answering", "{}").statusCode()).isEqualTo(400);
+		}
+		finally {
+			put("/simulator/api/answering", "{\"byHand\":false}");
+		}
+		assertThat(stack.answersByHand()).isFalse();
+	}
+
+	/** An agent call as Ackline's adapter originates it: the agent's endpoint first, then the client through the trunk. */
+	private static UUID originateAgentCall(String number) throws Exception {
+		UUID callId = UUID.randomUUID();
+		try (PlainAmiClient ami = new PlainAmiClient(stack.amiPort())) {
+			assertThat(ami.action("Action", "Login", "ActionID", "l", "Username", "ackline", "Secret", "ackline"))
+				.containsEntry("Response", "Success");
+			Map<String, String> queued = ami.action("Action", "Originate", "ActionID", "o-" + callId, "Channel",
+					"PJSIP/agent1", "Context", "ackline-outbound", "Exten", number.substring(1), "Priority", "1",
+					"Timeout", "20000", "Async", "true", "Variable", "__ACKLINE_CALL_ID=" + callId, "Variable",
+					"ACKLINE_RECORDING=ackline/test/" + callId + ".wav", "Variable", "ACKLINE_CLIENT_TIMEOUT=600");
+			assertThat(queued).containsEntry("Response", "Success");
+		}
+		return callId;
+	}
+
+	/** The newest call at the number once it is in that state, as the page polls for it. */
+	private static JsonNode awaitCall(String number, String state) {
+		JsonNode[] found = new JsonNode[1];
+		await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> {
+			found[0] = newestCall(number);
+			return found[0] != null && state.equals(found[0].get("state").asText());
+		});
+		return found[0];
+	}
+
+	private static JsonNode newestCall(String number) throws Exception {
+		JsonNode calls = Api.mapper().readTree(get("/simulator/api/calls/" + encode(number)).body());
+		return calls.isEmpty() ? null : calls.get(0);
+	}
+
+	/** The number's entry in the page's list of clients, or null. */
+	private static JsonNode client(String number) throws Exception {
+		for (JsonNode client : Api.mapper().readTree(get("/simulator/api/clients").body())) {
+			if (number.equals(client.get("address").asText())) {
+				return client;
+			}
+		}
+		return null;
+	}
+
+	@Test
 	void quoteStylesLookLikeTheMailProgramsTheyImitate() {
 		PhoneSimulator.MailView original = new PhoneSimulator.MailView("<n@ackline.local>", "received",
 				"notices@ackline.local", "Ackline", java.util.List.of("c@example.com"), "通知", "第一行\n第二行",
@@ -204,6 +334,14 @@ class PhoneSimulatorIntegrationTests {
 	private static HttpResponse<String> get(String path) throws Exception {
 		return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + stack.appPort() + path)).build(),
 				HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+	}
+
+	private static HttpResponse<String> put(String path, String json) throws Exception {
+		return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + stack.appPort() + path))
+			.header("Content-Type", "application/json")
+			.timeout(Duration.ofSeconds(30))
+			.PUT(HttpRequest.BodyPublishers.ofString(json))
+			.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
 	}
 
 	private static HttpResponse<String> post(String path, String json) throws Exception {
