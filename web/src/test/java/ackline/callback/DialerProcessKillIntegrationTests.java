@@ -35,7 +35,8 @@ class DialerProcessKillIntegrationTests {
 			.withAgentAnswerDelay(Duration.ofMillis(100))).start(0, spool)) {
 			String talking = "13900220001";
 			String ringing = "13900220002";
-			pbx.script(ringing, CallScript.answerAfter(Duration.ofSeconds(6)));
+			// rings until the test answers it by hand, after the restart (no race with a slow restart)
+			pbx.script(ringing, CallScript.answerAfter(Duration.ofMinutes(10)));
 			List<String> args = args(database, pbx.port(), spool);
 
 			Process first = ChildApp.start(args, "dialer-kill-first");
@@ -54,6 +55,7 @@ class DialerProcessKillIntegrationTests {
 			finally {
 				first.destroyForcibly().waitFor();
 			}
+			await().atMost(Duration.ofSeconds(30)).until(() -> pbx.managerConnections() == 0);
 
 			List<String> again = new ArrayList<>(args);
 			int port = ChildApp.freePort();
@@ -63,7 +65,9 @@ class DialerProcessKillIntegrationTests {
 			try {
 				ChildApp.awaitUp(port);
 				Api api = new Api(port);
-				// the ringing client answers while the new process is up: it learns of it from the events alone
+				await().atMost(Duration.ofSeconds(60)).until(() -> pbx.managerConnections() == 1);
+				// the ringing client answers now: the new process learns of it from the events alone
+				assertThat(pbx.answer(ringing)).isTrue();
 				await().atMost(Duration.ofSeconds(30)).until(() -> "IN_CALL".equals(state(api, ringingTask)));
 				pbx.hangup(talking);
 				await().atMost(Duration.ofSeconds(30)).until(() -> "WRAP_UP".equals(state(api, talkingTask)));
@@ -105,7 +109,7 @@ class DialerProcessKillIntegrationTests {
 				"--ackline.asterisk.agi-bind=127.0.0.1", "--ackline.asterisk.agi-port=" + ChildApp.freePort(),
 				"--ackline.asterisk.recordings-dir=" + spool, "--ackline.asterisk.reconnect-min=200ms",
 				"--ackline.callbacks.recordings-interval=300ms", "--ackline.callbacks.reconcile-interval=1s",
-				"--ackline.callbacks.client-ring-timeout=20s", "--ackline.escalation.enabled=false"));
+				"--ackline.callbacks.client-ring-timeout=300s", "--ackline.escalation.enabled=false"));
 	}
 
 	private static int port(List<String> args) {

@@ -35,7 +35,7 @@ class ProcessKillIntegrationTests {
 					"--ackline.redis.key-prefix=test:" + UUID.randomUUID() + ":",
 					"--ackline.twilio.account-sid=" + twilio.accountSid(), "--ackline.twilio.auth-token=" + twilio.authToken(),
 					"--ackline.twilio.from-number=+15005550006", "--ackline.twilio.api-base-url=" + twilio.baseUrl(),
-					"--ackline.public-base-url=http://localhost:" + port, "--ackline.demo-users=true",
+					"--ackline.public-base-url=http://localhost:" + port, "--ackline.demo-users=true", "--ackline.asterisk.enabled=false",
 					"--ackline.sms.rate-per-second=150", "--ackline.notices.sending-lease=3s",
 					"--ackline.notices.requeue-after=3s", "--ackline.notices.reconcile-interval=500ms");
 			String prefix = "138" + (int) (Math.random() * 90 + 10);

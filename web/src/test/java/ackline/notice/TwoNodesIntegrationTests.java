@@ -84,7 +84,8 @@ class TwoNodesIntegrationTests {
 				"--ackline.redis.key-prefix=" + prefix, "--ackline.twilio.account-sid=" + twilio.accountSid(),
 				"--ackline.twilio.auth-token=" + twilio.authToken(), "--ackline.twilio.from-number=+15005550006",
 				"--ackline.twilio.api-base-url=" + twilio.baseUrl(), "--ackline.public-base-url=http://localhost:" + port,
-				"--ackline.demo-users=true", "--ackline.sms.rate-per-second=" + RATE);
+				"--ackline.demo-users=true", "--ackline.sms.rate-per-second=" + RATE,
+				"--ackline.asterisk.enabled=false");
 	}
 
 }
