@@ -54,11 +54,14 @@ public class NoticeEscalations {
 			String language, Instant ackDeadline) {
 	}
 
-	/** Unacknowledged notices whose deadline passed (in the last week), oldest deadline first. */
+	/**
+	 * Unacknowledged notices with a phone number whose deadline passed (in the last week), oldest deadline first
+	 * (escalation is by phone: a notice sent by email only waits for its agent in the replies list).
+	 */
 	public List<Unacknowledged> pastDeadline(Instant now, int limit) {
 		return jdbc.sql("""
 				select id, ref, type, client_id, client_name, phone, language, ack_deadline from notice
-				where require_ack and acknowledged_at is null and ack_deadline <= ? and ack_deadline > ?
+				where require_ack and acknowledged_at is null and phone is not null and ack_deadline <= ? and ack_deadline > ?
 				order by ack_deadline limit ?""")
 			.params(Timestamp.from(now), Timestamp.from(now.minus(LOOK_BACK)), limit)
 			.query((rs, i) -> new Unacknowledged(rs.getObject("id", UUID.class), rs.getString("ref"),

@@ -111,10 +111,6 @@ public class Escalations {
 
 	private boolean start(NoticeEscalations.Unacknowledged notice, int stepNo, EscalationSettings.Step step,
 			Instant due, Instant now) {
-		if (notice.phone() == null) {
-			log.warn("Notice {} cannot escalate by phone: it has no phone number", notice.id());
-			return false;
-		}
 		int claimed = jdbc.sql("""
 				insert into escalation_step (notice_id, step, action, due_at, started_at) values (?, ?, ?, ?, ?)
 				on conflict do nothing""")
