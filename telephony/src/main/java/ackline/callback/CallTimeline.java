@@ -8,6 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import ackline.call.IvrScript;
 import ackline.call.PbxEvent;
@@ -42,6 +46,8 @@ class CallTimeline implements PbxListener {
 
 	private final Clock clock;
 
+	private final ExecutorService[] lanes;
+
 	private volatile Runnable onConnected = () -> {
 	};
 
@@ -49,7 +55,16 @@ class CallTimeline implements PbxListener {
 	};
 
 	CallTimeline(JdbcClient jdbc, TransactionTemplate tx, Transitions transitions, CallbackSettings settings,
-			IvrPrompts prompts, ApplicationEventPublisher events, Clock clock) {
+			IvrPrompts prompts, ApplicationEventPublisher events, Clock clock, int lanes) {
+		this.lanes = new ExecutorService[lanes];
+		for (int i = 0; i < lanes; i++) {
+			String name = "call-events-" + i;
+			this.lanes[i] = Executors.newSingleThreadExecutor(r -> {
+				Thread t = new Thread(r, name);
+				t.setDaemon(true);
+				return t;
+			});
+		}
 		this.jdbc = jdbc;
 		this.tx = tx;
 		this.transitions = transitions;
@@ -75,8 +90,38 @@ class CallTimeline implements PbxListener {
 		}
 	}
 
+	/**
+	 * Hands the event to its call's lane: one thread per lane applies a call's events in the order the PBX sent them,
+	 * while different calls are applied in parallel (the adapter delivers every call's events on one thread).
+	 */
 	@Override
 	public void onEvent(PbxEvent e) {
+		try {
+			lanes[Math.floorMod(e.callId().hashCode(), lanes.length)].execute(() -> applyWithRetry(e));
+		}
+		catch (RejectedExecutionException ex) {
+			// shutting down: the next process's reconciliation settles the call
+			log.warn("Event {} of call {} not applied: shutting down", e.name(), e.callId());
+		}
+	}
+
+	/** Applies what the lanes already hold, for up to five seconds, then stops them. */
+	void stop() {
+		for (ExecutorService lane : lanes) {
+			lane.shutdown();
+		}
+		for (ExecutorService lane : lanes) {
+			try {
+				lane.awaitTermination(5, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+	private void applyWithRetry(PbxEvent e) {
 		for (int attempt = 1;; attempt++) {
 			try {
 				String agentFreed = tx.execute(status -> apply(e));

@@ -67,10 +67,11 @@ class CallbackConfiguration {
 		return new IvrPrompts(confirmDigit, attempts, digitTimeout);
 	}
 
-	@Bean
+	@Bean(destroyMethod = "stop")
 	CallTimeline callTimeline(JdbcClient jdbc, TransactionTemplate tx, Transitions transitions,
-			CallbackSettings settings, IvrPrompts prompts, ApplicationEventPublisher events, Clock clock) {
-		return new CallTimeline(jdbc, tx, transitions, settings, prompts, events, clock);
+			CallbackSettings settings, IvrPrompts prompts, ApplicationEventPublisher events, Clock clock,
+			@Value("${ackline.callbacks.event-threads:4}") int eventThreads) {
+		return new CallTimeline(jdbc, tx, transitions, settings, prompts, events, clock, Math.max(1, eventThreads));
 	}
 
 	@Bean

@@ -50,6 +50,9 @@ class DialerReconciler {
 	private volatile Consumer<String> onAgentAvailable = agentId -> {
 	};
 
+	/** Calls open here but missing at the PBX at the last pass. */
+	private Set<UUID> suspects = Set.of();
+
 	DialerReconciler(JdbcClient jdbc, TransactionTemplate tx, CallTimeline timeline, Transitions transitions, Pbx pbx,
 			CallbackSettings settings, Clock clock) {
 		this.transitions = transitions;
@@ -129,12 +132,19 @@ class DialerReconciler {
 				log.warn("Cannot list the PBX's channels: {}", ex.getMessage());
 				return 0;
 			}
+			// a call missing at the PBX may only have events still on their way (applied a little behind the PBX under
+			// load): it is ended when it is still open and still missing at the next pass
+			Set<UUID> missing = new java.util.HashSet<>();
 			for (Map<String, Object> call : open) {
 				UUID id = (UUID) call.get("id");
-				if (!active.contains(id) && end(id, "LOST: the PBX no longer has this call")) {
-					ended++;
+				if (!active.contains(id)) {
+					missing.add(id);
+					if (suspects.contains(id) && end(id, "LOST: the PBX no longer has this call")) {
+						ended++;
+					}
 				}
 			}
+			suspects = missing;
 		}
 		else {
 			for (Map<String, Object> call : open) {
