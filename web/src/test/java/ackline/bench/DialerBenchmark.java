@@ -81,8 +81,10 @@ class DialerBenchmark {
 
 	private static final Duration POLL = Duration.ofMillis(20);
 
+	private static final int SLICE_SECONDS = 30;
+
 	/** No task done and no Originate for this long: the run is stuck, what is left counts as lost. */
-	private static final Duration STALL = Duration.ofSeconds(60);
+	private static final Duration STALL = Duration.ofSeconds(30);
 
 	@Test
 	void everyTaskIsDialledOnceAndDoneNoneLost() throws Exception {
@@ -188,8 +190,8 @@ class DialerBenchmark {
 		/** Per agent, when its last disposition request was sent, until its next Originate takes it. */
 		private final Map<String, Long> dispositionSent = new ConcurrentHashMap<>();
 
-		/** Nanoseconds from an agent becoming AVAILABLE to its next Originate, by why it became available. */
-		private final Map<String, Queue<Long>> latencies = new ConcurrentHashMap<>();
+		/** From an agent becoming AVAILABLE to its next Originate, by why it became available. */
+		private final Map<String, Queue<Sample>> latencies = new ConcurrentHashMap<>();
 
 		private final Queue<Long> sentToOriginate = new ConcurrentLinkedQueue<>();
 
@@ -210,6 +212,8 @@ class DialerBenchmark {
 		private final Set<UUID> disposed = ConcurrentHashMap.newKeySet();
 
 		private final AtomicInteger done = new AtomicInteger();
+
+		private final AtomicLong lastDone = new AtomicLong();
 
 		private final AtomicInteger dispositions = new AtomicInteger();
 
@@ -234,6 +238,8 @@ class DialerBenchmark {
 		private double signInSeconds;
 
 		private double dialSeconds = Double.NaN;
+
+		private long dialStartNanos;
 
 		private String stopReason = "every task done";
 
@@ -264,6 +270,10 @@ class DialerBenchmark {
 		private long callsOriginatedTwice = -1;
 
 		private long callsNotOriginated = -1;
+
+		private long lostButHungUpBefore = -1;
+
+		private long leftInSpool = -1;
 
 		private long strangeOriginates = -1;
 
@@ -322,6 +332,7 @@ class DialerBenchmark {
 						LocalStack.DATABASE_PASSWORD, 250, 0.1)) {
 					CpuMeter.Reading dialStart = cpuReading();
 					long startNanos = System.nanoTime();
+					this.dialStartNanos = startNanos;
 					signIn();
 					this.signInSeconds = seconds(startNanos);
 					drive(db, startNanos);
@@ -349,6 +360,8 @@ class DialerBenchmark {
 				this.tasksOriginatedTwice = db.tasksOriginatedTwice();
 				this.callsOriginatedTwice = db.callsOriginatedTwice();
 				this.callsNotOriginated = db.callsNotOriginated();
+				this.lostButHungUpBefore = db.lostButHungUpBefore();
+				this.leftInSpool = wavFiles(this.pbx.spoolDir());
 				this.strangeOriginates = db.strangeOriginates();
 			}
 			finally {
@@ -455,7 +468,8 @@ class DialerBenchmark {
 				this.originatesWithoutMoment.incrementAndGet();
 			}
 			else {
-				this.latencies.computeIfAbsent(moment.cause(), c -> new ConcurrentLinkedQueue<>()).add(now - moment.nanos());
+				this.latencies.computeIfAbsent(moment.cause(), c -> new ConcurrentLinkedQueue<>())
+					.add(new Sample(now, now - moment.nanos()));
 			}
 			Long sent = this.dispositionSent.remove(agent);
 			if (sent != null) {
@@ -584,6 +598,7 @@ class DialerBenchmark {
 					this.dispositions.incrementAndGet();
 					if ("DONE".equals(Api.mapper().readTree(response.body()).get("state").asString())) {
 						this.done.incrementAndGet();
+						this.lastDone.accumulateAndGet(System.nanoTime(), Math::max);
 					}
 				}
 				else {
@@ -738,6 +753,18 @@ class DialerBenchmark {
 			return (to - from) / ((t[to] - t[from]) / 1e9);
 		}
 
+		/** The steady state's first and last Originate (nanoseconds): the middle 80% of them. */
+		private long[] steadyWindow() {
+			long[] t = originates();
+			return (t.length < 20) ? new long[] { Long.MIN_VALUE, Long.MAX_VALUE }
+					: new long[] { t[t.length / 10], t[t.length - 1 - t.length / 10] };
+		}
+
+		/** Seconds from the sign-in to the last task done. */
+		private double doneSeconds() {
+			return (this.lastDone.get() == 0) ? Double.NaN : (this.lastDone.get() - this.dialStartNanos) / 1e9;
+		}
+
 		private double steadyWindowSeconds() {
 			long[] t = originates();
 			return (t.length < 20) ? Double.NaN : (t[t.length - 1 - t.length / 10] - t[t.length / 10]) / 1e9;
@@ -795,19 +822,21 @@ class DialerBenchmark {
 			r.value("originates/s, first to last", rate(originatesPerSecond()),
 					String.format(Locale.ROOT, "%,d Originates of the benchmark's agents; %,d at the PBX in all", t.length,
 							this.pbxOriginates));
-			r.value("tasks done/s, whole dial phase", rate(this.done.get() / this.dialSeconds),
-					String.format(Locale.ROOT, "%,d dispositions recorded (%,d answered with an error)",
-							this.dispositions.get(), this.dispositionErrors.get()));
+			r.value("tasks done/s, sign-in to the last done", rate(doneSeconds() > 0 ? this.done.get() / doneSeconds()
+					: Double.NaN), String.format(Locale.ROOT, "%,d dispositions recorded (%,d answered with an error) "
+							+ "in %.1f s", this.dispositions.get(), this.dispositionErrors.get(), doneSeconds()));
 			r.blank();
 			r.line("Agent available -> the PBX receives the agent's next Originate (from the moment the app sets the agent "
 					+ "AVAILABLE)");
-			latencyLines(r, "disposition", "after a disposition (steady state)");
-			latencyLines(r, "sign-in", "after signing in (all agents at once)");
+			long[] window = steadyWindow();
+			percentiles(r, "after a disposition, steady state", samples("disposition", window[0], window[1]));
+			percentiles(r, "after a disposition, all", samples("disposition", Long.MIN_VALUE, Long.MAX_VALUE));
+			percentiles(r, "after signing in (all agents at once)", samples("sign-in", Long.MIN_VALUE, Long.MAX_VALUE));
 			this.latencies.keySet()
 				.stream()
 				.filter(c -> !c.equals("disposition") && !c.equals("sign-in"))
 				.sorted()
-				.forEach(c -> latencyLines(r, c, "after " + c));
+				.forEach(c -> percentiles(r, "after " + c, samples(c, Long.MIN_VALUE, Long.MAX_VALUE)));
 			percentiles(r, "disposition request sent -> Originate", this.sentToOriginate);
 			if (this.eventLag != null) {
 				r.field("AMI events", String.format(Locale.ROOT, "%.1f kept per call; PBX Timestamp -> applied by the app "
@@ -818,6 +847,7 @@ class DialerBenchmark {
 					+ "(%,d still waiting at the end: no task left), %,d Originates without a moment before them",
 					this.availableAgainUndialled.get() + this.available.size(), this.available.size(),
 					this.originatesWithoutMoment.get()));
+			timeline(r);
 			r.blank();
 			r.line("Correctness (each must be 0; the first two are asserted)");
 			r.count("dialled twice: tasks with more than one call row", this.tasksWithSeveralCalls);
@@ -834,6 +864,8 @@ class DialerBenchmark {
 				.mapToLong(AtomicInteger::get)
 				.sum());
 			r.count("deadlocks detected by PostgreSQL", this.deadlocks);
+			r.count("calls ended LOST though the PBX had hung them up", this.lostButHungUpBefore);
+			r.count("recordings left in the spool, never collected", this.leftInSpool);
 			r.field("tasks", this.tasksByState.toString());
 			r.field("calls", this.callsByOutcome.toString());
 			r.field("failures", String.format(Locale.ROOT, "%s (calls that ended with a failure noted: LOST = ended by "
@@ -875,13 +907,18 @@ class DialerBenchmark {
 			return r.toString();
 		}
 
-		private void latencyLines(BenchmarkReport r, String cause, String label) {
-			Queue<Long> values = this.latencies.get(cause);
-			percentiles(r, label, (values == null) ? new ConcurrentLinkedQueue<>() : values);
+		/** Latencies (nanoseconds) after moments of this cause whose Originate came within [from, to]. */
+		private long[] samples(String cause, long from, long to) {
+			Queue<Sample> samples = this.latencies.get(cause);
+			return (samples == null) ? new long[0]
+					: samples.stream()
+						.filter(sample -> sample.at() >= from && sample.at() <= to)
+						.mapToLong(Sample::nanos)
+						.sorted()
+						.toArray();
 		}
 
-		private static void percentiles(BenchmarkReport r, String label, Queue<Long> nanos) {
-			long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
+		private static void percentiles(BenchmarkReport r, String label, long[] sorted) {
 			if (sorted.length == 0) {
 				r.value(label, "-", "none measured");
 				return;
@@ -889,6 +926,37 @@ class DialerBenchmark {
 			r.value(label, String.format(Locale.ROOT, "%.1f ms", percentile(sorted, 0.5) / 1e6),
 					String.format(Locale.ROOT, "p50; p99 %.1f ms, max %.1f ms, n = %,d", percentile(sorted, 0.99) / 1e6,
 							sorted[sorted.length - 1] / 1e6, sorted.length));
+		}
+
+		private static void percentiles(BenchmarkReport r, String label, Queue<Long> nanos) {
+			percentiles(r, label, nanos.stream().mapToLong(Long::longValue).sorted().toArray());
+		}
+
+		/**
+		 * The dial phase in slices of {@value DialerBenchmark#SLICE_SECONDS} s: Originates per second and the latency after a
+		 * disposition, to tell a steady rate from a slow start, a stall or spikes.
+		 */
+		private void timeline(BenchmarkReport r) {
+			long[] t = originates();
+			if (t.length == 0) {
+				return;
+			}
+			r.line(String.format(Locale.ROOT, "  %-12s %12s %12s %12s %12s", "from start", "originates/s",
+					"latency p50", "p99", "max"));
+			long slice = SLICE_SECONDS * 1_000_000_000L;
+			for (long from = this.dialStartNanos; from <= t[t.length - 1]; from += slice) {
+				long start = from;
+				long end = from + slice;
+				long count = Arrays.stream(t).filter(time -> time >= start && time < end).count();
+				long[] latency = samples("disposition", start, end - 1);
+				r.line(String.format(Locale.ROOT, "  %4d-%4d s   %12.1f %12s %12s %12s", (start - this.dialStartNanos)
+						/ 1_000_000_000L, (end - this.dialStartNanos) / 1_000_000_000L, count / (double) SLICE_SECONDS,
+						millis(latency, 0.5), millis(latency, 0.99), millis(latency, 1.0)));
+			}
+		}
+
+		private static String millis(long[] sorted, double q) {
+			return (sorted.length == 0) ? "-" : String.format(Locale.ROOT, "%.0f ms", percentile(sorted, q) / 1e6);
 		}
 
 		private static long percentile(long[] sorted, double q) {
@@ -912,6 +980,10 @@ class DialerBenchmark {
 			softly.assertAll();
 		}
 
+	}
+
+	/** A latency of {@code nanos}, measured at {@code at} ({@link System#nanoTime()}). */
+	private record Sample(long at, long nanos) {
 	}
 
 	/** An agent became AVAILABLE at {@code nanos} ({@link System#nanoTime()}) because of {@code cause}. */
@@ -942,6 +1014,15 @@ class DialerBenchmark {
 			thread.setDaemon(true);
 			return thread;
 		};
+	}
+
+	private static long wavFiles(Path root) throws IOException {
+		if (!Files.exists(root)) {
+			return 0;
+		}
+		try (Stream<Path> paths = Files.walk(root)) {
+			return paths.filter(path -> path.toString().endsWith(".wav")).count();
+		}
 	}
 
 	private static void deleteTree(Path root) throws IOException {

@@ -102,6 +102,16 @@ final class DialerDatabase implements AutoCloseable {
 				+ " where c.failure is not null group by 1 order by 2 desc");
 	}
 
+	/**
+	 * Calls of this run the reconciler ended as LOST although the PBX had hung them up before: their Hangup event
+	 * carries an earlier Timestamp than the end the reconciler wrote, and the app applied it only afterwards.
+	 */
+	long lostButHungUpBefore() throws SQLException {
+		return count("select count(*) from " + OF_THIS_RUN + " where c.failure like 'LOST%' and exists ("
+				+ "select 1 from call_event e where e.call_id = c.id and e.kind = 'HANGUP' and e.at <= c.ended_at "
+				+ "and e.received_at >= c.ended_at)");
+	}
+
 	/** This run's calls by recording state. */
 	Map<String, Long> recordings() throws SQLException {
 		return grouped("select c.recording_state, count(*) from " + OF_THIS_RUN + " group by 1 order by 2 desc");
