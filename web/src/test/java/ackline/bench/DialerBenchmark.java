@@ -279,6 +279,12 @@ class DialerBenchmark {
 
 		private long deadlocks = -1;
 
+		private Map<String, DialerDatabase.TableStats> tablesBefore = Map.of();
+
+		private Map<String, DialerDatabase.TableStats> tablesAfter = Map.of();
+
+		private Instant dialStartedAt;
+
 		private List<String> postgresActivity = List.of();
 
 		private long errorsLogged;
@@ -328,11 +334,13 @@ class DialerBenchmark {
 				this.pbx.onOriginate(this::onOriginate);
 				this.target.app().addApplicationListener(listener);
 				long deadlocksBefore = db.deadlocks();
+				this.tablesBefore = db.tableStats();
 				try (PostgresActivity activity = new PostgresActivity(jdbcUrl, LocalStack.DATABASE_USER,
 						LocalStack.DATABASE_PASSWORD, 250, 0.1)) {
 					CpuMeter.Reading dialStart = cpuReading();
 					long startNanos = System.nanoTime();
 					this.dialStartNanos = startNanos;
+					this.dialStartedAt = Instant.now();
 					signIn();
 					this.signInSeconds = seconds(startNanos);
 					drive(db, startNanos);
@@ -349,6 +357,7 @@ class DialerBenchmark {
 				}
 				this.pbxOriginates = this.pbx.originateCount() - this.pbxOriginatesBefore;
 				this.deadlocks = db.deadlocks() - deadlocksBefore;
+				this.tablesAfter = db.tableStats();
 				db.originates(this.originatesPerCall);
 				this.tasksByState = db.tasksByState();
 				this.callsByOutcome = db.callsByOutcome();
@@ -889,6 +898,21 @@ class DialerBenchmark {
 			this.logSummary.forEach(l -> r.line("  " + l));
 			r.field("PostgreSQL", "pg_stat_activity every 250 ms during the dial phase:");
 			this.postgresActivity.forEach(l -> r.line("  " + l));
+			r.field("tables", "PostgreSQL's counters over the dial phase and the recordings after it:");
+			this.tablesAfter.forEach((table, after) -> {
+				DialerDatabase.TableStats before = this.tablesBefore.get(table);
+				long seqScans = after.seqScans() - ((before == null) ? 0 : before.seqScans());
+				long seqRows = after.seqRowsRead() - ((before == null) ? 0 : before.seqRowsRead());
+				long indexScans = after.indexScans() - ((before == null) ? 0 : before.indexScans());
+				String analyzed = (after.analyzed() == null) ? "never analysed"
+						: (this.dialStartedAt != null && after.analyzed().isAfter(this.dialStartedAt))
+								? String.format(Locale.ROOT, "analysed %.0f s after the sign-in began",
+										Duration.between(this.dialStartedAt, after.analyzed()).toMillis() / 1000.0)
+								: "last analysed before the dial phase";
+				r.line(String.format(Locale.ROOT, "  %-14s %,9d seq scans reading %,13d rows, %,10d index scans; "
+						+ "%,d live and %,d dead rows at the end; %s", table, seqScans, seqRows, indexScans,
+						after.liveRows(), after.deadRows(), analyzed));
+			});
 			if (!this.problems.isEmpty()) {
 				r.line("Problems (first few)");
 				this.problems.forEach(p -> r.line("  " + p));

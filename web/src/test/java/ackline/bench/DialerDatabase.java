@@ -185,6 +185,31 @@ final class DialerDatabase implements AutoCloseable {
 				+ "(select 1 from bench_task b join call c on c.task_id = b.id where c.id = o.call_id)");
 	}
 
+	/**
+	 * PostgreSQL's counters for the dialer's tables ({@code pg_stat_user_tables}): sequential scans and the rows they
+	 * read, index scans, dead rows, and when autovacuum last analysed each table.
+	 */
+	Map<String, TableStats> tableStats() throws SQLException {
+		Map<String, TableStats> stats = new LinkedHashMap<>();
+		try (Statement s = this.connection.createStatement(); ResultSet rs = s.executeQuery("""
+				select relname, seq_scan, seq_tup_read, coalesce(idx_scan, 0), n_live_tup, n_dead_tup,
+				       greatest(last_analyze, last_autoanalyze) as analyzed
+				from pg_stat_user_tables where relname in ('callback_task', 'call', 'call_event', 'agent')
+				order by relname""")) {
+			while (rs.next()) {
+				java.sql.Timestamp analyzed = rs.getTimestamp("analyzed");
+				stats.put(rs.getString(1), new TableStats(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+						rs.getLong(6), (analyzed == null) ? null : analyzed.toInstant()));
+			}
+		}
+		return stats;
+	}
+
+	/** One table's counters; {@code analyzed} is null when it never was. */
+	record TableStats(long seqScans, long seqRowsRead, long indexScans, long liveRows, long deadRows,
+			java.time.Instant analyzed) {
+	}
+
 	/** Deadlocks PostgreSQL has detected in this database since its statistics began. */
 	long deadlocks() throws SQLException {
 		return count("select deadlocks from pg_stat_database where datname = current_database()");
