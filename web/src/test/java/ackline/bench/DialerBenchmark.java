@@ -49,7 +49,6 @@ import ch.qos.logback.classic.Level;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
 
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;

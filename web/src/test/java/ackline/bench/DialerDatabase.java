@@ -6,6 +6,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -197,7 +199,7 @@ final class DialerDatabase implements AutoCloseable {
 				from pg_stat_user_tables where relname in ('callback_task', 'call', 'call_event', 'agent')
 				order by relname""")) {
 			while (rs.next()) {
-				java.sql.Timestamp analyzed = rs.getTimestamp("analyzed");
+				Timestamp analyzed = rs.getTimestamp("analyzed");
 				stats.put(rs.getString(1), new TableStats(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
 						rs.getLong(6), (analyzed == null) ? null : analyzed.toInstant()));
 			}
@@ -207,7 +209,7 @@ final class DialerDatabase implements AutoCloseable {
 
 	/** One table's counters; {@code analyzed} is null when it never was. */
 	record TableStats(long seqScans, long seqRowsRead, long indexScans, long liveRows, long deadRows,
-			java.time.Instant analyzed) {
+			Instant analyzed) {
 	}
 
 	/** Deadlocks PostgreSQL has detected in this database since its statistics began. */
