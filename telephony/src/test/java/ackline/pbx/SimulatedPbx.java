@@ -21,6 +21,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,6 +84,9 @@ public final class SimulatedPbx implements AutoCloseable {
 	private final Instant startedAt = Instant.now();
 
 	private volatile CallScript clientDefault;
+
+	private volatile Consumer<Originated> originateListener = originated -> {
+	};
 
 	private volatile AmiServer server;
 
@@ -289,6 +293,17 @@ public final class SimulatedPbx implements AutoCloseable {
 		return this.originates.get();
 	}
 
+	/**
+	 * Tells {@code listener} of every Originate the manager accepts, on the manager connection's thread as it is
+	 * accepted (before its call starts), so a benchmark can time it and count Originates per call id. The listener
+	 * must be quick and must not throw; one listener at a time, null for none.
+	 */
+	public SimulatedPbx onOriginate(Consumer<Originated> listener) {
+		this.originateListener = (listener != null) ? listener : originated -> {
+		};
+		return this;
+	}
+
 	// ---------------------------------------------------------------- for the manager and the calls
 
 	boolean stopped() {
@@ -309,6 +324,8 @@ public final class SimulatedPbx implements AutoCloseable {
 
 	/** Starts a call for an accepted Originate. */
 	CallFlow originate(Originate request) {
+		this.originateListener.accept(new Originated(Instant.now(), request.channel(), request.party(),
+				callIdOf(request)));
 		CallFlow call = new CallFlow(this, request);
 		this.calls.add(call);
 		this.originates.incrementAndGet();
@@ -320,6 +337,16 @@ public final class SimulatedPbx implements AutoCloseable {
 			throw ex;
 		}
 		return call;
+	}
+
+	// the dialplan contract's ACKLINE_CALL_ID, set inheritable ("__") by Ackline
+	private static String callIdOf(Originate request) {
+		for (String[] variable : request.variables()) {
+			if (variable[0].replaceFirst("^_+", "").equals("ACKLINE_CALL_ID")) {
+				return variable[1];
+			}
+		}
+		return null;
 	}
 
 	void finished(CallFlow call) {
@@ -478,6 +505,16 @@ public final class SimulatedPbx implements AutoCloseable {
 					duration);
 		}
 
+	}
+
+	/**
+	 * An Originate the manager accepted.
+	 * @param at when it was accepted
+	 * @param channel the Channel header as given, e.g. {@code PJSIP/agent1}
+	 * @param party whom the channel rings: the agent's endpoint ({@code agent1}), or the number of a trunk call
+	 * @param callId the {@code ACKLINE_CALL_ID} variable, null when the Originate set none
+	 */
+	public record Originated(Instant at, String channel, String party, String callId) {
 	}
 
 	/**

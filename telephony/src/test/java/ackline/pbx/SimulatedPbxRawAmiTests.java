@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,6 +50,8 @@ class SimulatedPbxRawAmiTests {
 			assertThat(login.get("Response")).isEqualTo("Success");
 			assertThat(login.get("Message")).isEqualTo("Authentication accepted");
 
+			List<SimulatedPbx.Originated> accepted = new CopyOnWriteArrayList<>();
+			this.pbx.onOriginate(accepted::add);
 			UUID callId = UUID.randomUUID();
 			String recording = "ackline/2026/11/21/" + callId + ".wav";
 			ami.send("Action", "Originate", "ActionID", "ackline-" + callId, "Channel", "PJSIP/agent1", "Context",
@@ -58,6 +61,11 @@ class SimulatedPbxRawAmiTests {
 			List<Packet> setUp = ami.until(p -> p.isEvent("BridgeEnter") && "2".equals(p.get("BridgeNumChannels")),
 					"the second BridgeEnter");
 
+			assertThat(accepted).as("the originate listener").singleElement().satisfies(o -> {
+				assertThat(o.channel()).isEqualTo("PJSIP/agent1");
+				assertThat(o.party()).isEqualTo("agent1");
+				assertThat(o.callId()).isEqualTo(callId.toString());
+			});
 			Packet queued = setUp.stream().filter(p -> p.get("Response") != null).findFirst().orElseThrow();
 			assertThat(queued.get("ActionID")).isEqualTo("ackline-" + callId);
 			assertThat(queued.get("Message")).isEqualTo("Originate successfully queued");

@@ -66,12 +66,12 @@ record BenchmarkParameters(int notices, int batch, int concurrency, int replies,
 				appArgs.isBlank() ? List.of() : Arrays.asList(appArgs.trim().split("\\s+")), remote);
 	}
 
-	private static String text(String name, String fallback) {
+	static String text(String name, String fallback) {
 		String value = System.getProperty(name);
 		return (value == null || value.isBlank()) ? fallback : value.trim();
 	}
 
-	private static int integer(String name, int fallback) {
+	static int integer(String name, int fallback) {
 		String value = text(name, null);
 		if (value == null) {
 			return fallback;

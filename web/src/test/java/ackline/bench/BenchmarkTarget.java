@@ -88,9 +88,17 @@ final class BenchmarkTarget implements AutoCloseable {
 	 * it first: then everything starts again on other ports.
 	 */
 	static BenchmarkTarget inProcess(BenchmarkParameters parameters) throws SQLException {
+		return inProcess(parameters.statusCallbacks(), parameters.appArgs());
+	}
+
+	/**
+	 * As {@link #inProcess(BenchmarkParameters)}, for any benchmark: whether the Twilio simulator posts status
+	 * callbacks, and more arguments for the app (which win over the stack's own).
+	 */
+	static BenchmarkTarget inProcess(boolean statusCallbacks, List<String> appArgs) throws SQLException {
 		for (int attempt = 1;; attempt++) {
 			try {
-				return startInProcess(parameters);
+				return startInProcess(statusCallbacks, appArgs);
 			}
 			catch (RuntimeException ex) {
 				if (attempt == 3 || !portTaken(ex)) {
@@ -110,14 +118,14 @@ final class BenchmarkTarget implements AutoCloseable {
 		return false;
 	}
 
-	private static BenchmarkTarget startInProcess(BenchmarkParameters parameters) throws SQLException {
+	private static BenchmarkTarget startInProcess(boolean statusCallbacks, List<String> appArgs) throws SQLException {
 		LocalStack.Settings settings = LocalStack.Settings.forTests();
 		LocalStack stack = LocalStack.start(settings.withAppPort(0)
-			.withTwilio(settings.twilio().withStatusCallbacks(parameters.statusCallbacks()))
+			.withTwilio(settings.twilio().withStatusCallbacks(statusCallbacks))
 			.withAppProperty("ackline.sms.rate-per-second", "0"));
 		try {
 			List<String> args = new ArrayList<>(List.of("--spring.main.banner-mode=off"));
-			args.addAll(parameters.appArgs());
+			args.addAll(appArgs);
 			ConfigurableApplicationContext app = LocalRun.startApp(stack, args.toArray(String[]::new));
 			Environment env = app.getEnvironment();
 			TwilioSimulator.Settings twilio = stack.twilio().settings();
@@ -160,6 +168,11 @@ final class BenchmarkTarget implements AutoCloseable {
 						+ "--ackline.sms.rate-per-second=0)",
 				remote.appUrl(), remote.publicBaseUrl(), remote.accountSid(), remote.authToken(), remote.fromNumber(),
 				database, missing, null, null, null, remote);
+	}
+
+	/** The in-process app's context, for what a benchmark hooks into or reads (beans, settings); null when remote. */
+	ConfigurableApplicationContext app() {
+		return this.app;
 	}
 
 	/** The status callbacks the simulator posted, when it runs in this JVM: how many, and how many attempts failed. */

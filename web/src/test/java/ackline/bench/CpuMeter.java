@@ -39,13 +39,15 @@ final class CpuMeter implements AutoCloseable {
 
 	static final String SIMULATOR = "Twilio simulator";
 
+	static final String PBX = "simulated PBX (AMI sessions, calls, WAV files)";
+
 	static final String CLIENTS = "benchmark clients";
 
 	static final String SELECTORS = "java.net.http selectors (benchmark clients, simulator callbacks)";
 
 	static final String MAIN = "benchmark main thread (polling)";
 
-	private static final Set<String> HARNESS = Set.of(SIMULATOR, CLIENTS, SELECTORS, MAIN);
+	private static final Set<String> HARNESS = Set.of(SIMULATOR, PBX, CLIENTS, SELECTORS, MAIN);
 
 	private static final long CLOCK_TICK_NANOS = 10_000_000; // USER_HZ is 100 on Linux
 
@@ -127,7 +129,20 @@ final class CpuMeter implements AutoCloseable {
 			return "app: notice dispatcher workers";
 		}
 		if (thread.startsWith("scheduling-")) {
-			return "app: reconciler (scheduled)";
+			return "app: scheduled work (reconcilers, recording collector, progressive sweep)";
+		}
+		if (thread.startsWith("progressive-dialer")) {
+			return "app: progressive dialer workers";
+		}
+		if (thread.startsWith("ackline-ami-events")) {
+			return "app: AMI events -> call timeline (one thread)";
+		}
+		if (thread.startsWith("Asterisk-Java") || thread.startsWith("ackline-ami-")
+				|| thread.startsWith("ackline-fastagi")) {
+			return "app: Asterisk-Java (AMI reader, link, FastAGI)";
+		}
+		if (thread.startsWith("pbx-")) {
+			return PBX;
 		}
 		if (thread.startsWith("twilio-sim-")) {
 			return SIMULATOR;

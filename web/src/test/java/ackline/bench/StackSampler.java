@@ -10,10 +10,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A poor man's profiler for the app's busy threads (Tomcat workers and notice dispatcher workers): every few
- * milliseconds a stack of each, put in one bucket by what it is doing or waiting for (a PostgreSQL round trip, a
- * Twilio call, BCrypt ...). The share of samples per bucket is the share of those threads' wall time. Started
- * only with {@code -Dbenchmark.profile=true}: each sample stops the JVM briefly.
+ * A poor man's profiler for the app's busy threads (Tomcat workers, notice dispatcher workers, the progressive
+ * dialer's workers, the AMI events thread, the scheduler): every few milliseconds a stack of each, put in one bucket
+ * by what it is doing or waiting for (a PostgreSQL round trip, a Twilio call, BCrypt ...). The share of samples per
+ * bucket is the share of those threads' wall time. Started only with {@code -Dbenchmark.profile=true}: each sample
+ * stops the JVM briefly.
  */
 final class StackSampler implements AutoCloseable {
 
@@ -63,6 +64,15 @@ final class StackSampler implements AutoCloseable {
 		if (thread.startsWith("notice-sms-")) {
 			return "SMS dispatcher workers";
 		}
+		if (thread.startsWith("progressive-dialer")) {
+			return "progressive dialer workers";
+		}
+		if (thread.startsWith("ackline-ami-events")) {
+			return "AMI events thread (call timeline)";
+		}
+		if (thread.startsWith("scheduling-")) {
+			return "scheduler (recording collector, reconcilers, sweeps)";
+		}
 		return null;
 	}
 
@@ -79,8 +89,9 @@ final class StackSampler implements AutoCloseable {
 			return "waiting for a pooled DB connection (Hikari)";
 		}
 		if (info.getThreadState() != Thread.State.RUNNABLE) {
-			if (has(stack, "org.apache.tomcat.util.threads.TaskQueue") || has(stack, "redis.clients.jedis")
-					&& has(stack, "ackline.queue.RedisWorkQueue.take")) {
+			// a pool thread waiting for work (Tomcat's, the dialer's, the scheduler's) is idle
+			if (has(stack, "org.apache.tomcat.util.threads.TaskQueue") || has(stack, "ThreadPoolExecutor.getTask")
+					|| has(stack, "redis.clients.jedis") && has(stack, "ackline.queue.RedisWorkQueue.take")) {
 				return IDLE;
 			}
 			if (has(stack, "io.github.bucket4j")) {
@@ -102,6 +113,9 @@ final class StackSampler implements AutoCloseable {
 		}
 		if (io && has(stack, "org.apache.hc.")) {
 			return "Twilio API call (waiting for the simulator)";
+		}
+		if (has(stack, "org.asteriskjava")) {
+			return "AMI action (Asterisk-Java)";
 		}
 		if (io && has(stack, "org.apache.coyote")) {
 			return "reading the HTTP request";
