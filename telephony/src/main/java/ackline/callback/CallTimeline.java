@@ -158,7 +158,18 @@ class CallTimeline implements PbxListener {
 			return null;
 		}
 		Map<String, Object> call = lockCall(e.callId());
-		if (call == null || "ENDED".equals(call.get("state"))) {
+		if (call == null) {
+			return null;
+		}
+		if ("ENDED".equals(call.get("state"))) {
+			// the reconciler ended it before this event arrived: a recording it did not know of is still collected
+			if (e.kind() == PbxEvent.Kind.RECORDING_STARTED && "NOT_RECORDED".equals(call.get("recording_state"))) {
+				jdbc.sql("""
+						update call set recording_state = 'PENDING', recording_started = ?, updated_at = ?
+						where id = ? and recording_state = 'NOT_RECORDED'""")
+					.params(Timestamp.from(e.at()), Timestamp.from(now), e.callId())
+					.update();
+			}
 			return null;
 		}
 		boolean agentCall = "AGENT".equals(call.get("kind"));

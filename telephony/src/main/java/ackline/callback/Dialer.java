@@ -197,38 +197,60 @@ public class Dialer {
 			Instant dayStart = LocalDate.ofInstant(now, CallingWindows.ZONE).atStartOfDay(CallingWindows.ZONE).toInstant();
 			String team = (String) agent.get("team");
 			Instant releasedBefore = now.minus(settings.reservationRelease());
-			// reserved for this agent first (index on agent_id), then the team's and released reservations
-			List<Map<String, Object>> picked = jdbc.sql("""
-					select * from callback_task t
-					where t.state = 'QUEUED' and t.agent_id = ? and t.next_attempt_at <= ? and t.type = any(?)
-					  and (select count(*) from call c where c.phone = t.phone and c.created_at >= ?) < ?
-					order by t.priority desc, t.due_by, t.id
-					limit 1
-					for update of t skip locked""")
-				.params(agentId, Transitions.ts(now), types, Transitions.ts(dayStart), settings.perClientDailyCap())
-				.query()
-				.listOfRows();
-			if (picked.isEmpty()) {
-				picked = jdbc.sql("""
+			// reserved for this agent first, then the team's and released reservations; each walks its partial index in
+			// offer order and stops at the first few rows, whose clients' daily caps are then checked
+			Map<String, Object> task = null;
+			for (int round = 0; round < 10 && task == null; round++) {
+				List<Map<String, Object>> candidates = jdbc.sql("""
 						select * from callback_task t
-						where t.state = 'QUEUED' and t.next_attempt_at <= ? and t.type = any(?)
-						  and (t.team is null or t.team = ?)
-						  and (t.agent_id is null or (t.agent_id <> ? and t.created_at < ? and not exists (
-						        select 1 from agent r where r.id = t.agent_id
-						        and (r.state not in ('OFFLINE', 'PAUSED') or r.since >= ?))))
-						  and (select count(*) from call c where c.phone = t.phone and c.created_at >= ?) < ?
+						where t.state = 'QUEUED' and t.agent_id = ? and t.next_attempt_at <= ? and t.type = any(?)
 						order by t.priority desc, t.due_by, t.id
-						limit 1
+						limit 5
 						for update of t skip locked""")
-					.params(Transitions.ts(now), types, team, agentId, Transitions.ts(releasedBefore),
-							Transitions.ts(releasedBefore), Transitions.ts(dayStart), settings.perClientDailyCap())
+					.params(agentId, Transitions.ts(now), types)
 					.query()
 					.listOfRows();
+				if (candidates.isEmpty()) {
+					candidates = jdbc.sql("""
+							select * from callback_task t
+							where t.state = 'QUEUED' and t.next_attempt_at <= ? and t.type = any(?)
+							  and (t.team is null or t.team = ?)
+							  and (t.agent_id is null or (t.agent_id <> ? and t.created_at < ? and not exists (
+							        select 1 from agent r where r.id = t.agent_id
+							        and (r.state not in ('OFFLINE', 'PAUSED') or r.since >= ?))))
+							order by t.priority desc, t.due_by, t.id
+							limit 5
+							for update of t skip locked""")
+						.params(Transitions.ts(now), types, team, agentId, Transitions.ts(releasedBefore),
+								Transitions.ts(releasedBefore))
+						.query()
+						.listOfRows();
+				}
+				if (candidates.isEmpty()) {
+					return null;
+				}
+				for (Map<String, Object> candidate : candidates) {
+					long today = jdbc.sql("select count(*) from call where phone = ? and created_at >= ?")
+						.params(candidate.get("phone"), Transitions.ts(dayStart))
+						.query(Long.class)
+						.single();
+					if (today < settings.perClientDailyCap()) {
+						task = candidate;
+						break;
+					}
+					// the client had enough calls today: the task waits for tomorrow's window
+					CallbackType type = CallbackType.valueOf((String) candidate.get("type"));
+					Instant tomorrow = windows.nextOpening(type, dayStart.plus(java.time.Duration.ofDays(1)));
+					jdbc.sql("update callback_task set next_attempt_at = ? where id = ?")
+						.params(Transitions.ts(tomorrow), candidate.get("id"))
+						.update();
+					CallbackStore.event(jdbc, (UUID) candidate.get("id"), now, "DAILY_CAP",
+							Map.of("callsToday", today, "nextAttemptAt", tomorrow.toString()));
+				}
 			}
-			if (picked.isEmpty()) {
+			if (task == null) {
 				return null;
 			}
-			Map<String, Object> task = picked.get(0);
 			UUID taskId = (UUID) task.get("id");
 			jdbc.sql("update callback_task set offered_to = ?, offered_at = ? where id = ?")
 				.params(agentId, Transitions.ts(now), taskId)

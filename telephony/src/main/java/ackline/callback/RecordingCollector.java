@@ -66,7 +66,8 @@ class RecordingCollector {
 	/** Collects what is ready; returns how many recordings were stored. */
 	int collect() {
 		int stored = 0;
-		for (int round = 0; round < 20; round++) {
+		long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+		while (System.nanoTime() < until) {
 			List<Path> toDelete = new ArrayList<>();
 			Integer n = tx.execute(status -> {
 				Instant now = clock.instant();
