@@ -163,6 +163,11 @@ class CallTimeline implements PbxListener {
 		}
 		if ("ENDED".equals(call.get("state"))) {
 			// the reconciler ended it before this event arrived: a recording it did not know of is still collected
+			if (e.kind() == PbxEvent.Kind.RECORDING_STOPPED) {
+				jdbc.sql("update call set recording_stopped = coalesce(recording_stopped, ?) where id = ?")
+					.params(Timestamp.from(e.at()), e.callId())
+					.update();
+			}
 			if (e.kind() == PbxEvent.Kind.RECORDING_STARTED && "NOT_RECORDED".equals(call.get("recording_state"))) {
 				jdbc.sql("""
 						update call set recording_state = 'PENDING', recording_started = ?, updated_at = ?
@@ -217,7 +222,13 @@ class CallTimeline implements PbxListener {
 					update(call, "DIALING_CLIENT", null, null);
 				}
 			}
-			case RECORDING_STARTED -> jdbc.sql("update call set recording_started = coalesce(recording_started, ?) where id = ?")
+			case RECORDING_STARTED -> {
+				jdbc.sql("update call set recording_started = coalesce(recording_started, ?) where id = ?")
+					.params(Timestamp.from(e.at()), e.callId())
+					.update();
+				call.put("recording_started", Timestamp.from(e.at()));
+			}
+			case RECORDING_STOPPED -> jdbc.sql("update call set recording_stopped = coalesce(recording_stopped, ?) where id = ?")
 				.params(Timestamp.from(e.at()), e.callId())
 				.update();
 			case HANGUP -> {
@@ -298,9 +309,8 @@ class CallTimeline implements PbxListener {
 			Instant at) {
 		Instant now = clock.instant();
 		UUID callId = (UUID) call.get("id");
-		boolean recorded = call.get("recording_started") != null
-				|| jdbc.sql("select count(*) from call_event where call_id = ? and kind = 'RECORDING_STARTED'")
-					.param(callId).query(Long.class).single() > 0;
+		// a call's events are applied in order, so MixMonitorStart, which precedes every hang-up, is already on the row
+		boolean recorded = call.get("recording_started") != null;
 		String recordingState = recorded ? "PENDING" : "NOT_RECORDED";
 		jdbc.sql("""
 				update call set state = 'ENDED', outcome = ?, hangup_cause = coalesce(?, hangup_cause),

@@ -72,10 +72,8 @@ class RecordingCollector {
 			Integer n = tx.execute(status -> {
 				Instant now = clock.instant();
 				List<Map<String, Object>> calls = jdbc.sql("""
-						select c.*, exists (select 1 from call_event e where e.call_id = c.id and e.kind = 'RECORDING_STOPPED')
-						       as stopped
-						from call c where c.recording_state = 'PENDING' and c.state = 'ENDED'
-						order by c.ended_at limit 10 for update of c skip locked""")
+						select * from call where recording_state = 'PENDING' and state = 'ENDED'
+						order by ended_at limit 10 for update skip locked""")
 					.query()
 					.listOfRows();
 				int done = 0;
@@ -106,7 +104,7 @@ class RecordingCollector {
 		UUID callId = (UUID) call.get("id");
 		Path file = spool.resolve((String) call.get("recording_file")).normalize();
 		Instant ended = ((Timestamp) call.get("ended_at")).toInstant();
-		boolean stopped = Boolean.TRUE.equals(call.get("stopped"));
+		boolean stopped = call.get("recording_stopped") != null;
 		if (!Files.isRegularFile(file)) {
 			if (ended.plus(settings.recordingGrace()).isBefore(now)) {
 				jdbc.sql("update call set recording_state = 'MISSING', updated_at = ? where id = ?")

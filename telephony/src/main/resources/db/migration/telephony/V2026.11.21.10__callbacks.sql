@@ -40,7 +40,12 @@ create table callback_task (
         'DONE', 'FAILED', 'CANCELLED'))
 );
 create unique index callback_task_idempotency_idx on callback_task (caller, idempotency_key) where idempotency_key is not null;
+-- the offer walks these in offer order: tasks reserved for the asking agent, then everyone's
 create index callback_task_ready_idx on callback_task (priority desc, due_by, id) where state = 'QUEUED';
+create index callback_task_reserved_idx on callback_task (agent_id, priority desc, due_by, id) where state = 'QUEUED';
+-- a queue table: its statistics must follow bulk intake quickly, or the offer's plan sorts the whole queue
+alter table callback_task set (autovacuum_analyze_scale_factor = 0.02, autovacuum_analyze_threshold = 200,
+    autovacuum_vacuum_scale_factor = 0.05);
 create index callback_task_client_idx on callback_task (client_id, created_at desc);
 create index callback_task_open_due_idx on callback_task (due_by) where state not in ('DONE', 'FAILED', 'CANCELLED');
 create index callback_task_offered_idx on callback_task (offered_to) where state in ('OFFERED', 'DIALING', 'IN_CALL', 'WRAP_UP');
@@ -92,6 +97,7 @@ create table call (
     recording_sha256    text,
     recording_bytes     bigint,
     recording_started   timestamptz,
+    recording_stopped   timestamptz,
     digits              text,
     language            text,
     ivr_prompts         text,
