@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 
 import ackline.call.Pbx;
-import ackline.call.PbxListener;
 import ackline.evidence.EvidenceStore;
 import ackline.phone.PhoneNumbers;
 import io.micrometer.core.instrument.MeterRegistry;
