@@ -29,4 +29,21 @@ public interface EvidenceStore {
 	/** The unaltered body, re-hashed against the stored SHA-256 before it is returned. */
 	byte[] read(UUID id);
 
+	/**
+	 * Bytes {@code [offset, offset + length)} of the body, for playback with seeking (HTTP Range); shorter at the end
+	 * of the body. Not re-hashed (a part cannot be): integrity is checked by {@link #read(UUID)} and verification.
+	 */
+	default java.io.InputStream openRange(UUID id, long offset, long length) {
+		byte[] body = read(id);
+		int from = (int) Math.min(offset, body.length);
+		int to = (int) Math.min(body.length, from + Math.max(0, length));
+		return new java.io.ByteArrayInputStream(body, from, to - from);
+	}
+
+	/**
+	 * Sets or lifts a legal hold (kept beyond retention while on), with who and why; every change is kept.
+	 * Lifting never shortens retention.
+	 */
+	void setLegalHold(UUID id, boolean on, String reason, String by);
+
 }

@@ -2,6 +2,8 @@ package ackline.evidence.jdbc;
 
 import java.time.Clock;
 
+import ackline.evidence.EvidenceKind;
+import ackline.evidence.EvidenceRetention;
 import ackline.evidence.EvidenceStore;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -15,9 +17,26 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 class EvidenceStoreConfiguration {
 
 	@Bean
+	@ConditionalOnMissingBean(EvidenceRetention.class)
+	EvidenceRetention evidenceRetention(org.springframework.core.env.Environment environment) {
+		java.util.Map<EvidenceKind, java.time.Period> configured = new java.util.EnumMap<>(EvidenceKind.class);
+		for (EvidenceKind kind : EvidenceKind.values()) {
+			String value = environment.getProperty("ackline.evidence.retention." + kind.name());
+			if (value == null) {
+				value = environment.getProperty("ackline.evidence.retention." + kind.name().toLowerCase().replace('_', '-'));
+			}
+			if (value != null && !value.isBlank()) {
+				configured.put(kind, java.time.Period.parse(value.strip()));
+			}
+		}
+		return new EvidenceRetention(configured);
+	}
+
+	@Bean
 	@ConditionalOnMissingBean(EvidenceStore.class)
-	EvidenceStore jdbcEvidenceStore(JdbcClient jdbc, JdbcTemplate jdbcTemplate, Clock clock) {
-		return new JdbcEvidenceStore(jdbc, jdbcTemplate, clock);
+	EvidenceStore jdbcEvidenceStore(JdbcClient jdbc, JdbcTemplate jdbcTemplate, Clock clock,
+			EvidenceRetention retention) {
+		return new JdbcEvidenceStore(jdbc, jdbcTemplate, clock, retention);
 	}
 
 }

@@ -14,6 +14,7 @@ import java.util.UUID;
 
 import ackline.evidence.EvidenceKind;
 import ackline.evidence.EvidenceLinks;
+import ackline.evidence.EvidenceRetention;
 import ackline.evidence.EvidenceStore;
 import ackline.evidence.EvidenceTamperedException;
 import ackline.evidence.NewEvidence;
@@ -32,8 +33,15 @@ class JdbcEvidenceStore implements EvidenceStore {
 
 	private static final String INSERT = """
 			insert into evidence (id, kind, content_type, size_bytes, sha256, body, stored_at,
-			                      client_id, notice_id, task_id, call_id, agent_id)
-			values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+			                      client_id, notice_id, task_id, call_id, agent_id, retain_until)
+			values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+
+	private static final String METADATA = """
+			select e.id, e.kind, e.content_type, e.size_bytes, e.sha256, e.stored_at, e.client_id, e.notice_id, e.task_id,
+			       e.call_id, e.agent_id, e.retain_until,
+			       coalesce((select h.hold from evidence_hold h where h.evidence_id = e.id order by h.seq desc limit 1),
+			                false) as legal_hold
+			from evidence e""";
 
 	private final JdbcClient jdbc;
 
@@ -41,10 +49,13 @@ class JdbcEvidenceStore implements EvidenceStore {
 
 	private final Clock clock;
 
-	JdbcEvidenceStore(JdbcClient jdbc, JdbcTemplate jdbcTemplate, Clock clock) {
+	private final EvidenceRetention retention;
+
+	JdbcEvidenceStore(JdbcClient jdbc, JdbcTemplate jdbcTemplate, Clock clock, EvidenceRetention retention) {
 		this.jdbc = jdbc;
 		this.jdbcTemplate = jdbcTemplate;
 		this.clock = clock;
+		this.retention = retention;
 	}
 
 	@Override
@@ -53,13 +64,14 @@ class JdbcEvidenceStore implements EvidenceStore {
 		String sha256 = sha256(evidence.body());
 		Instant now = clock.instant();
 		EvidenceLinks links = evidence.links();
+		Instant retainUntil = retention.retainUntil(evidence.kind(), now);
 		jdbc.sql(INSERT)
 			.params(id, evidence.kind().name(), evidence.contentType(), evidence.body().length, sha256,
 					evidence.body(), Timestamp.from(now), links.clientId(), links.noticeId(), links.taskId(),
-					links.callId(), links.agentId())
+					links.callId(), links.agentId(), Timestamp.from(retainUntil))
 			.update();
 		return new StoredEvidence(id, evidence.kind(), evidence.contentType(), evidence.body().length, sha256, now,
-				links);
+				links, retainUntil, false);
 	}
 
 	@Override
@@ -71,10 +83,12 @@ class JdbcEvidenceStore implements EvidenceStore {
 			UUID id = Ids.newId(clock);
 			String sha256 = sha256(e.body());
 			EvidenceLinks links = e.links();
+			Instant retainUntil = retention.retainUntil(e.kind(), now);
 			rows.add(new Object[] { id, e.kind().name(), e.contentType(), e.body().length, sha256, e.body(),
 					Timestamp.from(now), links.clientId(), links.noticeId(), links.taskId(), links.callId(),
-					links.agentId() });
-			stored.add(new StoredEvidence(id, e.kind(), e.contentType(), e.body().length, sha256, now, links));
+					links.agentId(), Timestamp.from(retainUntil) });
+			stored.add(new StoredEvidence(id, e.kind(), e.contentType(), e.body().length, sha256, now, links,
+					retainUntil, false));
 		}
 		jdbcTemplate.batchUpdate(INSERT, rows);
 		return stored;
@@ -82,16 +96,12 @@ class JdbcEvidenceStore implements EvidenceStore {
 
 	@Override
 	public Optional<StoredEvidence> find(UUID id) {
-		return jdbc.sql("""
-				select id, kind, content_type, size_bytes, sha256, stored_at, client_id, notice_id, task_id,
-				       call_id, agent_id
-				from evidence where id = ?""").param(id).query(JdbcEvidenceStore::metadata).optional();
+		return jdbc.sql(METADATA + " where e.id = ?").param(id).query(JdbcEvidenceStore::metadata).optional();
 	}
 
 	@Override
 	public List<StoredEvidence> forNotice(UUID noticeId) {
-		return jdbc.sql("select id, kind, content_type, size_bytes, sha256, stored_at, client_id, notice_id, task_id, "
-				+ "call_id, agent_id from evidence where notice_id = ? order by stored_at, id")
+		return jdbc.sql(METADATA + " where e.notice_id = ? order by e.stored_at, e.id")
 			.param(noticeId)
 			.query(JdbcEvidenceStore::metadata)
 			.list();
@@ -115,13 +125,28 @@ class JdbcEvidenceStore implements EvidenceStore {
 		}
 	}
 
+	@Override
+	public void setLegalHold(UUID id, boolean on, String reason, String by) {
+		if (reason == null || reason.isBlank()) {
+			throw new IllegalArgumentException("a legal hold change needs a reason");
+		}
+		if (find(id).isEmpty()) {
+			throw new IllegalArgumentException("no evidence " + id);
+		}
+		jdbc.sql("insert into evidence_hold (evidence_id, hold, reason, set_by, at) values (?, ?, ?, ?, ?)")
+			.params(id, on, reason, by, Timestamp.from(clock.instant()))
+			.update();
+	}
+
 	private static StoredEvidence metadata(ResultSet rs, int row) throws SQLException {
 		return new StoredEvidence(rs.getObject("id", UUID.class), EvidenceKind.valueOf(rs.getString("kind")),
 				rs.getString("content_type"), rs.getLong("size_bytes"), rs.getString("sha256"),
 				rs.getTimestamp("stored_at").toInstant(),
 				new EvidenceLinks(rs.getString("client_id"), rs.getObject("notice_id", UUID.class),
 						rs.getObject("task_id", UUID.class), rs.getObject("call_id", UUID.class),
-						rs.getString("agent_id")));
+						rs.getString("agent_id")),
+				rs.getTimestamp("retain_until") == null ? null : rs.getTimestamp("retain_until").toInstant(),
+				rs.getBoolean("legal_hold"));
 	}
 
 	static String sha256(byte[] body) {
