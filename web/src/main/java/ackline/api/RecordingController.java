@@ -44,10 +44,14 @@ class RecordingController {
 
 	private final AuditLog audit;
 
-	RecordingController(CallbackQueries queries, EvidenceStore evidence, AuditLog audit) {
+	private final boolean agentsPlayOwn;
+
+	RecordingController(CallbackQueries queries, EvidenceStore evidence, AuditLog audit,
+			@org.springframework.beans.factory.annotation.Value("${ackline.evidence.agents-play-own:false}") boolean agentsPlayOwn) {
 		this.queries = queries;
 		this.evidence = evidence;
 		this.audit = audit;
+		this.agentsPlayOwn = agentsPlayOwn;
 	}
 
 	@GetMapping
@@ -151,14 +155,21 @@ class RecordingController {
 		}
 	}
 
-	/** The recording as listed, if the caller may see it; else the refusal is audited and it is "not found". */
+	/**
+	 * The recording as listed, if the caller may see it; else the refusal is audited and it is "not found". Agents see
+	 * only their own calls' recordings, and play none unless {@code ackline.evidence.agents-play-own} (listening to
+	 * recordings is the supervisors' and compliance's work: least privilege, R-EV-5).
+	 */
 	private Map<String, Object> visible(UUID id, Authentication user, String refusal, Map<String, Object> detail) {
 		Optional<Map<String, Object>> recording = queries.recording(id);
-		boolean allowed = recording.isPresent()
-				&& (!Roles.isOnlyAgent(user) || user.getName().equals(recording.get().get("agentId")));
+		boolean agent = Roles.isOnlyAgent(user);
+		boolean own = recording.isPresent() && user.getName().equals(recording.get().get("agentId"));
+		boolean playing = "RECORDING_PLAY_REFUSED".equals(refusal);
+		boolean allowed = recording.isPresent() && (!agent || (own && (!playing || agentsPlayOwn)));
 		if (!allowed) {
 			Map<String, Object> why = new LinkedHashMap<>(detail);
-			why.put("reason", recording.isPresent() ? "not the agent's call" : "no such recording");
+			why.put("reason", recording.isEmpty() ? "no such recording"
+					: !own ? "not the agent's call" : "agents do not play recordings (ackline.evidence.agents-play-own)");
 			audit.append(user.getName(), refusal, OBJECT_TYPE, id.toString(), why);
 			throw new EvidenceNotFound(id);
 		}

@@ -206,8 +206,11 @@ class RecordingAuditIntegrationTests {
 		Api.Reply others = api.get("/api/v1/recordings?clientId=" + clientId + "&agentId=agent1", "agent2");
 		assertThat(others.json().get("total").asLong()).isZero();
 
+		// agents list their own calls' recordings and see their metadata, but listening is for supervisors and
+		// compliance (ackline.evidence.agents-play-own=false by default)
 		assertThat(raw("GET", "/api/v1/recordings/" + recording + "/audio", "agent1", "bytes=0-9").statusCode())
-			.isEqualTo(206);
+			.isEqualTo(404);
+		assertThat(api.get("/api/v1/recordings/" + recording, "agent1").status()).isEqualTo(200);
 		assertThat(api.get("/api/v1/recordings?clientId=" + clientId, "agent1").json().get("total").asLong())
 			.isEqualTo(1);
 		// the upstream system never plays recordings: stopped by the role rules, and audited all the same
@@ -223,8 +226,9 @@ class RecordingAuditIntegrationTests {
 				assertThat(e.action()).isEqualTo("RECORDING_PLAY_REFUSED");
 				assertThat(e.detail()).containsEntry("reason", "role");
 			});
-		assertThat(auditLog.find(new AuditQuery(recording.toString(), "agent1", "RECORDING_PLAY", null, null, null)))
-			.hasSize(1);
+		assertThat(auditLog.find(new AuditQuery(recording.toString(), "agent1", "RECORDING_PLAY_REFUSED", null, null, null)))
+			.singleElement()
+			.satisfies(e -> assertThat(String.valueOf(e.detail().get("reason"))).contains("agents-play-own"));
 	}
 
 	@Test
