@@ -148,6 +148,24 @@ public class CallbackQueries {
 			.singleRow();
 	}
 
+	/**
+	 * Calls that should have a recording and have none (recording state MISSING, since ever): how many, and the ids
+	 * of the {@code limit} most recent; for evidence verification, where a call without its recording is an alarm.
+	 */
+	public MissingRecordings missingRecordings(int limit) {
+		long calls = jdbc.sql("select count(*) from call where recording_state = 'MISSING'").query(Long.class).single();
+		List<UUID> latest = calls == 0 ? List.of()
+				: jdbc.sql("select id from call where recording_state = 'MISSING' order by ended_at desc nulls last, id limit ?")
+					.param(limit)
+					.query(UUID.class)
+					.list();
+		return new MissingRecordings(calls, latest);
+	}
+
+	/** How many calls lack the recording they should have, and the most recent of them. */
+	public record MissingRecordings(long calls, List<UUID> latest) {
+	}
+
 	private Map<String, Object> taskView(Map<String, Object> r, Instant now) {
 		Map<String, Object> v = new LinkedHashMap<>();
 		v.put("id", r.get("id"));
