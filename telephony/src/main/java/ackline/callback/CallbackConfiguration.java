@@ -55,8 +55,8 @@ class CallbackConfiguration {
 
 	@Bean
 	CallbackQueries callbackQueries(JdbcClient jdbc, PlatformTransactionManager transactions, CallScripts scripts,
-			Clock clock) {
-		return new CallbackQueries(jdbc, transactions, scripts, clock);
+			IvrPrompts prompts, Clock clock) {
+		return new CallbackQueries(jdbc, transactions, scripts, prompts, clock);
 	}
 
 	@Bean

@@ -26,9 +26,13 @@ public class CallbackQueries {
 
 	private final CallScripts scripts;
 
+	private final IvrPrompts prompts;
+
 	private final Clock clock;
 
-	CallbackQueries(JdbcClient jdbc, PlatformTransactionManager transactions, CallScripts scripts, Clock clock) {
+	CallbackQueries(JdbcClient jdbc, PlatformTransactionManager transactions, CallScripts scripts, IvrPrompts prompts,
+			Clock clock) {
+		this.prompts = prompts;
 		this.jdbc = jdbc;
 		this.snapshot = new TransactionTemplate(transactions);
 		this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
@@ -164,6 +168,117 @@ public class CallbackQueries {
 
 	/** How many calls lack the recording they should have, and the most recent of them. */
 	public record MissingRecordings(long calls, List<UUID> latest) {
+	}
+
+	/**
+	 * Which stored call recordings to list; null parts match everything.
+	 * @param type a call-back task type, or {@code IVR} for automated notice calls
+	 * @param from calls started at or after this instant
+	 * @param to calls started before this instant
+	 * @param acknowledged a call-back the client confirmed ({@code REACHED_CONFIRMED}), an IVR call where the client
+	 * pressed the confirmation digit
+	 */
+	public record RecordingFilter(String clientId, String agentId, String type, Instant from, Instant to,
+			Long minSeconds, Long maxSeconds, String disposition, Boolean acknowledged) {
+	}
+
+	/** One page of recordings, newest call first, and how many match in all. */
+	public record RecordingPage(List<Map<String, Object>> content, long total) {
+	}
+
+	private static final String RECORDINGS = """
+			select * from (
+			    select c.recording_evidence as id, c.id as call_id, c.task_id, c.notice_id,
+			           coalesce(c.client_id, t.client_id) as client_id, c.agent_id, c.kind,
+			           case when c.kind = 'IVR' then 'IVR' else t.type end as type,
+			           coalesce(c.answered_at, c.created_at) as started_at,
+			           coalesce(floor(extract(epoch from (c.ended_at - coalesce(c.answered_at, c.created_at))))::bigint, 0)
+			               as duration_seconds,
+			           c.outcome, t.disposition,
+			           case when c.kind = 'IVR' then position(? in coalesce(c.digits, '')) > 0
+			                else coalesce(t.disposition = 'REACHED_CONFIRMED', false) end as acknowledged,
+			           c.recording_sha256 as sha256, c.recording_bytes as bytes
+			    from call c left join callback_task t on t.id = c.task_id
+			    where c.recording_state = 'STORED' and c.recording_evidence is not null) r
+			where true""";
+
+	/** Stored call recordings (the evidence id is the recording's {@code id}), newest call first. */
+	public RecordingPage recordings(RecordingFilter filter, int page, int size) {
+		StringBuilder where = new StringBuilder();
+		List<Object> params = new ArrayList<>();
+		params.add(prompts.confirmDigit());
+		if (filter.clientId() != null) {
+			where.append(" and r.client_id = ?");
+			params.add(filter.clientId());
+		}
+		if (filter.agentId() != null) {
+			where.append(" and r.agent_id = ?");
+			params.add(filter.agentId());
+		}
+		if (filter.type() != null) {
+			where.append(" and r.type = ?");
+			params.add(filter.type());
+		}
+		if (filter.from() != null) {
+			where.append(" and r.started_at >= ?");
+			params.add(Timestamp.from(filter.from()));
+		}
+		if (filter.to() != null) {
+			where.append(" and r.started_at < ?");
+			params.add(Timestamp.from(filter.to()));
+		}
+		if (filter.minSeconds() != null) {
+			where.append(" and r.duration_seconds >= ?");
+			params.add(filter.minSeconds());
+		}
+		if (filter.maxSeconds() != null) {
+			where.append(" and r.duration_seconds <= ?");
+			params.add(filter.maxSeconds());
+		}
+		if (filter.disposition() != null) {
+			where.append(" and r.disposition = ?");
+			params.add(filter.disposition());
+		}
+		if (filter.acknowledged() != null) {
+			where.append(" and r.acknowledged = ?");
+			params.add(filter.acknowledged());
+		}
+		return snapshot.execute(status -> {
+			long total = jdbc.sql("select count(*) from (" + RECORDINGS + where + ") n").params(params).query(Long.class)
+				.single();
+			List<Object> pageParams = new ArrayList<>(params);
+			pageParams.add(size);
+			pageParams.add((long) page * size);
+			List<Map<String, Object>> content = jdbc
+				.sql(RECORDINGS + where + " order by r.started_at desc, r.call_id limit ? offset ?")
+				.params(pageParams).query().listOfRows().stream().map(CallbackQueries::recordingView).toList();
+			return new RecordingPage(content, total);
+		});
+	}
+
+	/** The stored recording with this evidence id, as {@link #recordings} lists it. */
+	public Optional<Map<String, Object>> recording(UUID evidenceId) {
+		return jdbc.sql(RECORDINGS + " and r.id = ?").params(prompts.confirmDigit(), evidenceId).query().listOfRows()
+			.stream().findFirst().map(CallbackQueries::recordingView);
+	}
+
+	private static Map<String, Object> recordingView(Map<String, Object> r) {
+		Map<String, Object> v = new LinkedHashMap<>();
+		v.put("id", r.get("id"));
+		v.put("callId", r.get("call_id"));
+		v.put("taskId", r.get("task_id"));
+		v.put("noticeId", r.get("notice_id"));
+		v.put("clientId", r.get("client_id"));
+		v.put("agentId", r.get("agent_id"));
+		v.put("type", r.get("type"));
+		v.put("startedAt", instant(r.get("started_at")));
+		v.put("durationSeconds", r.get("duration_seconds"));
+		v.put("outcome", r.get("outcome"));
+		v.put("disposition", r.get("disposition"));
+		v.put("acknowledged", r.get("acknowledged"));
+		v.put("sha256", r.get("sha256"));
+		v.put("bytes", r.get("bytes"));
+		return v;
 	}
 
 	private Map<String, Object> taskView(Map<String, Object> r, Instant now) {

@@ -33,7 +33,7 @@ class VerificationController {
 	List<VerificationRun> runs(@RequestParam(defaultValue = "20") int limit) {
 		if (limit < 1 || limit > 500) {
 			throw new InvalidRequestException("invalid-parameter",
-					List.of(FieldError.of("limit", "size.invalid", "must be between 1 and 500")));
+					List.of(FieldError.of("limit", "limit.invalid", "must be between 1 and 500", 500)));
 		}
 		return verifier.lastRuns(limit);
 	}

@@ -6,6 +6,9 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import ackline.audit.AuditLog;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.annotation.Bean;
@@ -69,7 +72,7 @@ class SecurityConfiguration {
 
 	@Bean
 	@Order(2)
-	SecurityFilterChain application(HttpSecurity http) throws Exception {
+	SecurityFilterChain application(HttpSecurity http, ObjectProvider<AuditLog> audit) throws Exception {
 		RequestMatcher api = request -> request.getRequestURI().startsWith("/api/");
 		// CSRF rides on a browser's session cookie: a request that signs itself with Basic credentials, or
 		// carries no session at all, is a script and has nothing to forge (and gets 401, not 403, when unsigned).
@@ -94,10 +97,20 @@ class SecurityConfiguration {
 			.requestMatchers(HttpMethod.POST, "/api/v1/calls/*/hangup").hasAnyRole("AGENT", "SUPERVISOR", "ADMIN")
 			.requestMatchers("/api/v1/agents/me", "/api/v1/agents/me/**").hasRole("AGENT")
 			.requestMatchers(HttpMethod.GET, "/api/v1/agents").hasAnyRole("SUPERVISOR", "AUDITOR", "ADMIN")
+			// evidence: an agent sees only their own calls' recordings (checked in the controller); deleting evidence
+			// and changing retention reach the controller only to be refused and audited there
+			.requestMatchers(HttpMethod.GET, "/api/v1/recordings", "/api/v1/recordings/**").hasAnyRole("AGENT", "SUPERVISOR", "AUDITOR", "ADMIN")
+			.requestMatchers("/api/v1/audit", "/api/v1/audit/**").hasAnyRole("AUDITOR", "ADMIN")
+			.requestMatchers(HttpMethod.PUT, "/api/v1/evidence/*/legal-hold").hasRole("AUDITOR")
+			.requestMatchers("/api/v1/evidence/exports", "/api/v1/evidence/exports/**").hasAnyRole("SUPERVISOR", "AUDITOR")
+			.requestMatchers(HttpMethod.GET, "/api/v1/evidence/verification", "/api/v1/evidence/verification/**").hasAnyRole("SUPERVISOR", "AUDITOR", "ADMIN")
+			.requestMatchers(HttpMethod.DELETE, "/api/v1/evidence/**").authenticated()
+			.requestMatchers(HttpMethod.PUT, "/api/v1/evidence/*/retention").authenticated()
 			.anyRequest().authenticated())
 			.httpBasic(b -> b.authenticationEntryPoint(basic))
 			.formLogin(Customizer.withDefaults())
-			.exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(basic, api))
+			.exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(basic, api)
+				.accessDeniedHandler(new AuditedAccessDenied(audit)))
 			.csrf(csrf -> csrf.ignoringRequestMatchers(script));
 		return http.build();
 	}
