@@ -141,6 +141,9 @@ class EvidenceVerificationIntegrationTests {
 		assertThat(runs.json().get(0).get("startedBy").asText()).isEqualTo("admin");
 		assertThat(api.get("/api/v1/evidence/verification", "auditor1").json()).hasSize(2);
 
+		assertThat(api.post("/api/v1/evidence/verification", "supervisor1", Map.of()).status()).isEqualTo(403);
+		assertThat(api.get("/api/v1/evidence/verification", "agent1").status()).isEqualTo(403);
+
 		Api.Reply bad = api.get("/api/v1/evidence/verification?limit=0", "auditor1");
 		assertThat(bad.status()).isEqualTo(400);
 		assertThat(bad.json().get("field").asText()).isEqualTo("limit");
