@@ -231,11 +231,14 @@ class RecordingController {
 				}
 				long start = Long.parseLong(first);
 				long end = last.isEmpty() ? size - 1 : Long.parseLong(last);
-				if (start < 0 || end < start) {
+				if (start < 0) {
 					return Optional.empty();
 				}
 				if (start >= size) {
 					return Optional.of(new ByteRange(start, 0, false));
+				}
+				if (end < start) {
+					return Optional.empty();
 				}
 				end = Math.min(end, size - 1);
 				return Optional.of(new ByteRange(start, end - start + 1, true));
