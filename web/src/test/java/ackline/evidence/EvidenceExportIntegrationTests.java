@@ -39,6 +39,7 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -76,6 +77,9 @@ class EvidenceExportIntegrationTests {
 
 	@Autowired
 	AuditLog audit;
+
+	@Autowired
+	JdbcClient jdbc;
 
 	Api api;
 
@@ -224,6 +228,28 @@ class EvidenceExportIntegrationTests {
 				e -> e.get("state").asText().equals("DONE") || e.get("state").asText().equals("FAILED"));
 		assertThat(done.get("state").asText()).isEqualTo("DONE");
 		assertThat(done.get("total").asInt()).isEqualTo(1);
+	}
+
+	@Test
+	void anExportHoldingATamperedObjectFailsAndOffersNoBundle() {
+		StoredEvidence e = store.store(new NewEvidence(EvidenceKind.SMS_RECEIVED, "text/plain",
+				"收到".getBytes(StandardCharsets.UTF_8), EvidenceLinks.notice("X3", UUID.randomUUID())));
+		jdbc.sql("alter table evidence disable trigger evidence_no_update").update();
+		jdbc.sql("update evidence set body = ? where id = ?").params("不".getBytes(StandardCharsets.UTF_8), e.id())
+			.update();
+		jdbc.sql("alter table evidence enable trigger evidence_no_update").update();
+
+		String id = api.post("/api/v1/evidence/exports", "auditor1", Map.of("clientId", "X3")).json().get("id").asText();
+		JsonNode failed = await().atMost(Duration.ofSeconds(30)).until(
+				() -> api.get("/api/v1/evidence/exports/" + id, "auditor1").json(),
+				x -> x.get("state").asText().equals("DONE") || x.get("state").asText().equals("FAILED"));
+		assertThat(failed.get("state").asText()).isEqualTo("FAILED");
+		assertThat(failed.get("error").asText()).contains(e.id().toString()).contains("SHA-256");
+		Api.Reply bundle = api.get("/api/v1/evidence/exports/" + id + "/bundle", "auditor1");
+		assertThat(bundle.status()).as(bundle.body()).isEqualTo(409);
+		assertThat(bundle.json().get("state").asText()).isEqualTo("FAILED");
+		assertThat(audit.find(AuditQuery.forObject(id))).extracting(AuditEntry::action)
+			.containsExactly("EXPORT_REQUESTED", "EXPORT_FAILED");
 	}
 
 	private static Map<String, byte[]> unzip(byte[] zip, Path into) throws IOException {
