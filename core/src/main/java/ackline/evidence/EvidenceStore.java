@@ -26,6 +26,18 @@ public interface EvidenceStore {
 	/** Metadata of every piece of evidence linked to a notice, oldest first. */
 	List<StoredEvidence> forNotice(UUID noticeId);
 
+	/**
+	 * Metadata of every piece of evidence matching each non-null part of {@code filter} (client, notice, task, call,
+	 * agent), oldest first; for exports. A filter with no part set matches nothing.
+	 */
+	List<StoredEvidence> linkedTo(EvidenceLinks filter);
+
+	/**
+	 * Metadata of up to {@code limit} pieces of evidence in id order, starting after {@code afterId} (null: from the
+	 * first); for verification walking the whole store in windows.
+	 */
+	List<StoredEvidence> listAfter(UUID afterId, int limit);
+
 	/** The unaltered body, re-hashed against the stored SHA-256 before it is returned. */
 	byte[] read(UUID id);
 

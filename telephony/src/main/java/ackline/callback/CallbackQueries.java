@@ -153,6 +153,24 @@ public class CallbackQueries {
 	}
 
 	/**
+	 * Calls that should have a recording and have none (recording state MISSING, since ever): how many, and the ids
+	 * of the {@code limit} most recent; for evidence verification, where a call without its recording is an alarm.
+	 */
+	public MissingRecordings missingRecordings(int limit) {
+		long calls = jdbc.sql("select count(*) from call where recording_state = 'MISSING'").query(Long.class).single();
+		List<UUID> latest = calls == 0 ? List.of()
+				: jdbc.sql("select id from call where recording_state = 'MISSING' order by ended_at desc nulls last, id limit ?")
+					.param(limit)
+					.query(UUID.class)
+					.list();
+		return new MissingRecordings(calls, latest);
+	}
+
+	/** How many calls lack the recording they should have, and the most recent of them. */
+	public record MissingRecordings(long calls, List<UUID> latest) {
+	}
+
+	/**
 	 * Which stored call recordings to list; null parts match everything.
 	 * @param type a call-back task type, or {@code IVR} for automated notice calls
 	 * @param from calls started at or after this instant

@@ -9,6 +9,8 @@ import java.util.Map;
 import ackline.call.PbxUnavailableException;
 import ackline.callback.CallbackConflict;
 import ackline.callback.CallbackNotFound;
+import ackline.evidence.export.ExportNotFound;
+import ackline.evidence.export.ExportNotReady;
 import ackline.notice.NoticeNotFound;
 import ackline.validation.FieldError;
 import ackline.validation.InvalidRequestException;
@@ -76,6 +78,22 @@ class ApiProblems extends ResponseEntityExceptionHandler {
 				messages.getMessage("conflict." + ex.code(), null, ex.getMessage(), locale), locale);
 		problem.setProperty("code", ex.code());
 		problem.setProperty("reason", ex.getMessage());
+		return problem;
+	}
+
+	@ExceptionHandler(ExportNotFound.class)
+	ProblemDetail exportNotFound(ExportNotFound ex) {
+		Locale locale = LocaleContextHolder.getLocale();
+		return problem(HttpStatus.NOT_FOUND, "export-not-found", text("detail.export-not-found", locale, ex.id()),
+				locale);
+	}
+
+	@ExceptionHandler(ExportNotReady.class)
+	ProblemDetail exportNotReady(ExportNotReady ex) {
+		Locale locale = LocaleContextHolder.getLocale();
+		ProblemDetail problem = problem(HttpStatus.CONFLICT, "export-not-ready",
+				text("detail.export-not-ready", locale, ex.id(), ex.state()), locale);
+		problem.setProperty("state", ex.state());
 		return problem;
 	}
 

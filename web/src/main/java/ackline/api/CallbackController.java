@@ -75,7 +75,7 @@ class CallbackController {
 			@RequestParam(required = false) String agentId, @RequestParam(required = false) String clientId,
 			@RequestParam(defaultValue = "100") int limit, Authentication user) {
 		if (limit < 1 || limit > 1000) {
-			throw new CallbackRejected(List.of(FieldError.of("limit", "size.invalid", "must be 1 to 1000")));
+			throw new CallbackRejected(List.of(FieldError.of("limit", "size.invalid", "must be 1 to 1000", 1000)));
 		}
 		String agent = Roles.isOnlyAgent(user) ? user.getName() : agentId;
 		return queries.tasks(state, type, overdue, agent, clientId, limit);

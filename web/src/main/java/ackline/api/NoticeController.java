@@ -106,7 +106,7 @@ class NoticeController {
 			errors.add(FieldError.of("page", "page.invalid", "must be 0 or more"));
 		}
 		if (size < 1 || size > 500) {
-			errors.add(FieldError.of("size", "size.invalid", "must be between 1 and 500"));
+			errors.add(FieldError.of("size", "size.invalid", "must be between 1 and 500", 500));
 		}
 		if (!errors.isEmpty()) {
 			throw new NoticeRejected(errors);

@@ -104,6 +104,7 @@ class SecurityConfiguration {
 			.requestMatchers(HttpMethod.PUT, "/api/v1/evidence/*/legal-hold").hasRole("AUDITOR")
 			.requestMatchers("/api/v1/evidence/exports", "/api/v1/evidence/exports/**").hasAnyRole("SUPERVISOR", "AUDITOR")
 			.requestMatchers(HttpMethod.GET, "/api/v1/evidence/verification", "/api/v1/evidence/verification/**").hasAnyRole("SUPERVISOR", "AUDITOR", "ADMIN")
+			.requestMatchers(HttpMethod.POST, "/api/v1/evidence/verification").hasAnyRole("AUDITOR", "ADMIN")
 			.requestMatchers(HttpMethod.DELETE, "/api/v1/evidence/**").authenticated()
 			.requestMatchers(HttpMethod.PUT, "/api/v1/evidence/*/retention").authenticated()
 			.anyRequest().authenticated())

@@ -108,6 +108,42 @@ class JdbcEvidenceStore implements EvidenceStore {
 	}
 
 	@Override
+	public List<StoredEvidence> linkedTo(EvidenceLinks filter) {
+		StringBuilder where = new StringBuilder();
+		List<Object> params = new java.util.ArrayList<>();
+		condition(where, params, "e.client_id", filter.clientId());
+		condition(where, params, "e.notice_id", filter.noticeId());
+		condition(where, params, "e.task_id", filter.taskId());
+		condition(where, params, "e.call_id", filter.callId());
+		condition(where, params, "e.agent_id", filter.agentId());
+		if (params.isEmpty()) {
+			return List.of();
+		}
+		return jdbc.sql(METADATA + " where " + where + " order by e.stored_at, e.id")
+			.params(params)
+			.query(JdbcEvidenceStore::metadata)
+			.list();
+	}
+
+	private static void condition(StringBuilder where, List<Object> params, String column, Object value) {
+		if (value != null) {
+			where.append(params.isEmpty() ? "" : " and ").append(column).append(" = ?");
+			params.add(value);
+		}
+	}
+
+	@Override
+	public List<StoredEvidence> listAfter(UUID afterId, int limit) {
+		if (afterId == null) {
+			return jdbc.sql(METADATA + " order by e.id limit ?").param(limit).query(JdbcEvidenceStore::metadata).list();
+		}
+		return jdbc.sql(METADATA + " where e.id > ? order by e.id limit ?")
+			.params(afterId, limit)
+			.query(JdbcEvidenceStore::metadata)
+			.list();
+	}
+
+	@Override
 	public byte[] read(UUID id) {
 		try {
 			return jdbc.sql("select sha256, body from evidence where id = ?").param(id).query((rs, n) -> {
