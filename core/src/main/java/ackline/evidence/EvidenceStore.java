@@ -15,6 +15,19 @@ public interface EvidenceStore {
 	/** Stores the body and its metadata; returns what was stored, with the computed SHA-256. */
 	StoredEvidence store(NewEvidence evidence);
 
+	/**
+	 * Stores a file's content (a call recording) without holding it in memory where the store can stream; the file
+	 * itself is left alone (the caller deletes it once this returns).
+	 */
+	default StoredEvidence storeFile(EvidenceKind kind, String contentType, java.nio.file.Path file, EvidenceLinks links) {
+		try {
+			return store(new NewEvidence(kind, contentType, java.nio.file.Files.readAllBytes(file), links));
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException("cannot read " + file, ex);
+		}
+	}
+
 	/** Stores several bodies at once, in order; a store may do this in fewer round trips. */
 	default List<StoredEvidence> storeAll(List<NewEvidence> evidence) {
 		return evidence.stream().map(this::store).toList();

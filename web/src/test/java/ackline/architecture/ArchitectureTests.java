@@ -47,10 +47,17 @@ class ArchitectureTests {
 	}
 
 	@Test
+	void minioOnlyInTheS3EvidenceStore() {
+		ArchRule rule = noClasses().that().resideOutsideOfPackage("ackline.evidence.s3..")
+			.should().dependOnClassesThat().resideInAnyPackage("io.minio..", "okhttp3..");
+		rule.check(classes);
+	}
+
+	@Test
 	void theNoticeDomainDoesNotKnowItsAdapters() {
 		ArchRule rule = noClasses().that().resideInAPackage("ackline.notice..")
 			.should().dependOnClassesThat().resideInAnyPackage("ackline.sms..", "ackline.email..", "ackline.evidence.jdbc..",
-					"ackline.api..", "ackline.webhook..");
+					"ackline.evidence.s3..", "ackline.api..", "ackline.webhook..");
 		rule.check(classes);
 	}
 

@@ -6,6 +6,7 @@ import ackline.evidence.EvidenceKind;
 import ackline.evidence.EvidenceRetention;
 import ackline.evidence.EvidenceStore;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -32,8 +33,13 @@ class EvidenceStoreConfiguration {
 		return new EvidenceRetention(configured);
 	}
 
+	/**
+	 * Also off when object storage is configured: component scanning may reach this class before the S3 store's, so
+	 * the missing-bean condition alone cannot see that store.
+	 */
 	@Bean
 	@ConditionalOnMissingBean(EvidenceStore.class)
+	@ConditionalOnExpression("'${ackline.s3.endpoint:}'.isBlank()")
 	EvidenceStore jdbcEvidenceStore(JdbcClient jdbc, JdbcTemplate jdbcTemplate, Clock clock,
 			EvidenceRetention retention) {
 		return new JdbcEvidenceStore(jdbc, jdbcTemplate, clock, retention);

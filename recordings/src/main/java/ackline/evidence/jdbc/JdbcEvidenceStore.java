@@ -2,8 +2,6 @@ package ackline.evidence.jdbc;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -12,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import ackline.evidence.EvidenceKind;
+import ackline.evidence.catalogue.EvidenceCatalogue;
 import ackline.evidence.EvidenceLinks;
 import ackline.evidence.EvidenceRetention;
 import ackline.evidence.EvidenceStore;
@@ -36,14 +34,10 @@ class JdbcEvidenceStore implements EvidenceStore {
 			                      client_id, notice_id, task_id, call_id, agent_id, retain_until)
 			values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
-	private static final String METADATA = """
-			select e.id, e.kind, e.content_type, e.size_bytes, e.sha256, e.stored_at, e.client_id, e.notice_id, e.task_id,
-			       e.call_id, e.agent_id, e.retain_until,
-			       coalesce((select h.hold from evidence_hold h where h.evidence_id = e.id order by h.seq desc limit 1),
-			                false) as legal_hold
-			from evidence e""";
 
 	private final JdbcClient jdbc;
+
+	private final EvidenceCatalogue catalogue;
 
 	private final JdbcTemplate jdbcTemplate;
 
@@ -53,6 +47,7 @@ class JdbcEvidenceStore implements EvidenceStore {
 
 	JdbcEvidenceStore(JdbcClient jdbc, JdbcTemplate jdbcTemplate, Clock clock, EvidenceRetention retention) {
 		this.jdbc = jdbc;
+		this.catalogue = new EvidenceCatalogue(jdbc);
 		this.jdbcTemplate = jdbcTemplate;
 		this.clock = clock;
 		this.retention = retention;
@@ -96,51 +91,22 @@ class JdbcEvidenceStore implements EvidenceStore {
 
 	@Override
 	public Optional<StoredEvidence> find(UUID id) {
-		return jdbc.sql(METADATA + " where e.id = ?").param(id).query(JdbcEvidenceStore::metadata).optional();
+		return catalogue.find(id);
 	}
 
 	@Override
 	public List<StoredEvidence> forNotice(UUID noticeId) {
-		return jdbc.sql(METADATA + " where e.notice_id = ? order by e.stored_at, e.id")
-			.param(noticeId)
-			.query(JdbcEvidenceStore::metadata)
-			.list();
+		return catalogue.forNotice(noticeId);
 	}
 
 	@Override
 	public List<StoredEvidence> linkedTo(EvidenceLinks filter) {
-		StringBuilder where = new StringBuilder();
-		List<Object> params = new java.util.ArrayList<>();
-		condition(where, params, "e.client_id", filter.clientId());
-		condition(where, params, "e.notice_id", filter.noticeId());
-		condition(where, params, "e.task_id", filter.taskId());
-		condition(where, params, "e.call_id", filter.callId());
-		condition(where, params, "e.agent_id", filter.agentId());
-		if (params.isEmpty()) {
-			return List.of();
-		}
-		return jdbc.sql(METADATA + " where " + where + " order by e.stored_at, e.id")
-			.params(params)
-			.query(JdbcEvidenceStore::metadata)
-			.list();
-	}
-
-	private static void condition(StringBuilder where, List<Object> params, String column, Object value) {
-		if (value != null) {
-			where.append(params.isEmpty() ? "" : " and ").append(column).append(" = ?");
-			params.add(value);
-		}
+		return catalogue.linkedTo(filter);
 	}
 
 	@Override
 	public List<StoredEvidence> listAfter(UUID afterId, int limit) {
-		if (afterId == null) {
-			return jdbc.sql(METADATA + " order by e.id limit ?").param(limit).query(JdbcEvidenceStore::metadata).list();
-		}
-		return jdbc.sql(METADATA + " where e.id > ? order by e.id limit ?")
-			.params(afterId, limit)
-			.query(JdbcEvidenceStore::metadata)
-			.list();
+		return catalogue.listAfter(afterId, limit);
 	}
 
 	@Override
@@ -187,17 +153,6 @@ class JdbcEvidenceStore implements EvidenceStore {
 		jdbc.sql("insert into evidence_hold (evidence_id, hold, reason, set_by, at) values (?, ?, ?, ?, ?)")
 			.params(id, on, reason, by, Timestamp.from(clock.instant()))
 			.update();
-	}
-
-	private static StoredEvidence metadata(ResultSet rs, int row) throws SQLException {
-		return new StoredEvidence(rs.getObject("id", UUID.class), EvidenceKind.valueOf(rs.getString("kind")),
-				rs.getString("content_type"), rs.getLong("size_bytes"), rs.getString("sha256"),
-				rs.getTimestamp("stored_at").toInstant(),
-				new EvidenceLinks(rs.getString("client_id"), rs.getObject("notice_id", UUID.class),
-						rs.getObject("task_id", UUID.class), rs.getObject("call_id", UUID.class),
-						rs.getString("agent_id")),
-				rs.getTimestamp("retain_until") == null ? null : rs.getTimestamp("retain_until").toInstant(),
-				rs.getBoolean("legal_hold"));
 	}
 
 	static String sha256(byte[] body) {

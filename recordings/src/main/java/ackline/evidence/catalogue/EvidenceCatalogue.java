@@ -1,0 +1,93 @@
+package ackline.evidence.catalogue;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import ackline.evidence.EvidenceKind;
+import ackline.evidence.EvidenceLinks;
+import ackline.evidence.StoredEvidence;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The evidence metadata in PostgreSQL (table {@code evidence}, holds in {@code evidence_hold}), whichever store keeps
+ * the bodies: what every {@code EvidenceStore} answers about evidence without reading a body.
+ */
+public final class EvidenceCatalogue {
+
+	private static final String METADATA = """
+			select e.id, e.kind, e.content_type, e.size_bytes, e.sha256, e.stored_at, e.client_id, e.notice_id, e.task_id,
+			       e.call_id, e.agent_id, e.retain_until,
+			       coalesce((select h.hold from evidence_hold h where h.evidence_id = e.id order by h.seq desc limit 1),
+			                false) as legal_hold
+			from evidence e""";
+
+	private final JdbcClient jdbc;
+
+	public EvidenceCatalogue(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	public Optional<StoredEvidence> find(UUID id) {
+		return jdbc.sql(METADATA + " where e.id = ?").param(id).query(EvidenceCatalogue::metadata).optional();
+	}
+
+	public List<StoredEvidence> forNotice(UUID noticeId) {
+		return jdbc.sql(METADATA + " where e.notice_id = ? order by e.stored_at, e.id")
+			.param(noticeId)
+			.query(EvidenceCatalogue::metadata)
+			.list();
+	}
+
+	/** Evidence matching every non-null link of the filter, oldest first; nothing for an empty filter. */
+	public List<StoredEvidence> linkedTo(EvidenceLinks filter) {
+		StringBuilder where = new StringBuilder();
+		List<Object> params = new ArrayList<>();
+		condition(where, params, "e.client_id", filter.clientId());
+		condition(where, params, "e.notice_id", filter.noticeId());
+		condition(where, params, "e.task_id", filter.taskId());
+		condition(where, params, "e.call_id", filter.callId());
+		condition(where, params, "e.agent_id", filter.agentId());
+		if (params.isEmpty()) {
+			return List.of();
+		}
+		return jdbc.sql(METADATA + " where " + where + " order by e.stored_at, e.id")
+			.params(params)
+			.query(EvidenceCatalogue::metadata)
+			.list();
+	}
+
+	/** Up to {@code limit} pieces of evidence after {@code afterId} (null: from the start), in id order. */
+	public List<StoredEvidence> listAfter(UUID afterId, int limit) {
+		if (afterId == null) {
+			return jdbc.sql(METADATA + " order by e.id limit ?").param(limit).query(EvidenceCatalogue::metadata).list();
+		}
+		return jdbc.sql(METADATA + " where e.id > ? order by e.id limit ?")
+			.params(afterId, limit)
+			.query(EvidenceCatalogue::metadata)
+			.list();
+	}
+
+	private static void condition(StringBuilder where, List<Object> params, String column, Object value) {
+		if (value != null) {
+			where.append(params.isEmpty() ? "" : " and ").append(column).append(" = ?");
+			params.add(value);
+		}
+	}
+
+	private static StoredEvidence metadata(ResultSet rs, int row) throws SQLException {
+		return new StoredEvidence(rs.getObject("id", UUID.class), EvidenceKind.valueOf(rs.getString("kind")),
+				rs.getString("content_type"), rs.getLong("size_bytes"), rs.getString("sha256"),
+				rs.getTimestamp("stored_at").toInstant(),
+				new EvidenceLinks(rs.getString("client_id"), rs.getObject("notice_id", UUID.class),
+						rs.getObject("task_id", UUID.class), rs.getObject("call_id", UUID.class),
+						rs.getString("agent_id")),
+				rs.getTimestamp("retain_until") == null ? null : rs.getTimestamp("retain_until").toInstant(),
+				rs.getBoolean("legal_hold"));
+	}
+
+}
