@@ -1,9 +1,11 @@
 package ackline.callback;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -15,7 +17,6 @@ import java.util.UUID;
 import ackline.evidence.EvidenceKind;
 import ackline.evidence.EvidenceLinks;
 import ackline.evidence.EvidenceStore;
-import ackline.evidence.NewEvidence;
 import ackline.evidence.StoredEvidence;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -100,6 +101,30 @@ class RecordingCollector {
 		return stored;
 	}
 
+	private static String sha256(Path file) {
+		try (InputStream in = Files.newInputStream(file)) {
+			return sha256(in);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot read recording " + file, ex);
+		}
+	}
+
+	private static String sha256(InputStream in) throws IOException {
+		MessageDigest digest;
+		try {
+			digest = MessageDigest.getInstance("SHA-256");
+		}
+		catch (java.security.NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+		byte[] buffer = new byte[64 * 1024];
+		for (int n; (n = in.read(buffer)) > 0;) {
+			digest.update(buffer, 0, n);
+		}
+		return java.util.HexFormat.of().formatHex(digest.digest());
+	}
+
 	private boolean collect(Map<String, Object> call, Instant now, List<Path> toDelete) {
 		UUID callId = (UUID) call.get("id");
 		Path file = spool.resolve((String) call.get("recording_file")).normalize();
@@ -121,27 +146,37 @@ class RecordingCollector {
 		if (!stopped && ended.plusSeconds(5).isAfter(now)) {
 			return false;
 		}
-		byte[] body;
+		EvidenceLinks links = new EvidenceLinks((String) call.get("client_id"), (UUID) call.get("notice_id"),
+				(UUID) call.get("task_id"), callId, (String) call.get("agent_id"));
+		// streamed: a store that can upload from the file (multipart to S3) never holds the recording in memory
+		String local = sha256(file);
+		StoredEvidence stored = evidence.storeFile(EvidenceKind.CALL_RECORDING, "audio/wav", file, links);
+		long size;
 		try {
-			body = Files.readAllBytes(file);
+			size = Files.size(file);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("cannot read recording " + file, ex);
 		}
-		EvidenceLinks links = new EvidenceLinks((String) call.get("client_id"), (UUID) call.get("notice_id"),
-				(UUID) call.get("task_id"), callId, (String) call.get("agent_id"));
-		StoredEvidence stored = evidence.store(new NewEvidence(EvidenceKind.CALL_RECORDING, "audio/wav", body, links));
-		byte[] reread = evidence.read(stored.id());
-		if (!java.util.Arrays.equals(reread, body)) {
+		// verified: what the store computed, and what it gives back, are the spool file's bytes
+		String reread;
+		try (InputStream in = evidence.openRange(stored.id(), 0, size)) {
+			reread = sha256(in);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot read back the stored recording of call " + callId, ex);
+		}
+		if (!local.equals(stored.sha256()) || !local.equals(reread)) {
 			throw new IllegalStateException("recording of call " + callId + " reads back different from the spool file");
 		}
+		long bodyLength = size;
 		jdbc.sql("""
 				update call set recording_state = 'STORED', recording_evidence = ?, recording_sha256 = ?,
 				    recording_bytes = ?, updated_at = ? where id = ?""")
-			.params(stored.id(), stored.sha256(), (long) body.length, Timestamp.from(now), callId)
+			.params(stored.id(), stored.sha256(), bodyLength, Timestamp.from(now), callId)
 			.update();
 		events.publishEvent(new CallbackEvents.CallRecorded(callId, (UUID) call.get("task_id"),
-				(UUID) call.get("notice_id"), stored.id(), stored.sha256(), body.length, now));
+				(UUID) call.get("notice_id"), stored.id(), stored.sha256(), bodyLength, now));
 		meters.counter("ackline.recordings.stored").increment();
 		toDelete.add(file);
 		return true;
