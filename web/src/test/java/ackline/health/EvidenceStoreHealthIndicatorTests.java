@@ -14,11 +14,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EvidenceStoreHealthIndicatorTests {
 
 	@Test
-	void aStoreThatDoesNotEnforceObjectLockIsDown() {
+	void aStoreThatDoesNotEnforceObjectLockSaysSoInAStatusOfItsOwn() {
 		Health health = health(new EvidenceProtection(EvidenceProtection.Status.NOT_ENFORCING, "s3://b at http://s3",
 				List.of("a canary under COMPLIANCE retention was deleted")));
 
-		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.getStatus()).isEqualTo(EvidenceStoreHealthIndicator.NOT_ENFORCING);
+		assertThat(health.getStatus().getCode()).isEqualTo("NOT_ENFORCING");
 		assertThat(health.getDetails()).containsEntry("protection", "NOT_ENFORCING")
 			.containsEntry("findings", List.of("a canary under COMPLIANCE retention was deleted"));
 	}

@@ -17,8 +17,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 
 /**
- * Runs Ackline on a machine with only a JDK: embedded PostgreSQL, Redis, mail server, Twilio simulator and simulated
- * PBX on loopback, then the app pointed at them, with demo users and the client-phone simulator page.
+ * Runs Ackline on a machine with only a JDK: embedded PostgreSQL, Redis, mail server, Twilio simulator, simulated PBX
+ * and S3Mock (evidence bodies; it does not enforce Object Lock) on loopback, then the app pointed at them, with demo users and the client-phone simulator page.
  * {@code ./mvnw -pl web spring-boot:test-run}; arguments are passed to the app and win over the stack's own.
  */
 public final class LocalRun {
@@ -107,6 +107,10 @@ public final class LocalRun {
 				environment.getProperty("ackline.asterisk.password", stack.pbx().settings().managerSecret()));
 		values.put("agiUrl", environment.getProperty("ackline.asterisk.agi-url", stack.agiUrl()));
 		values.put("spoolDir", environment.getProperty("ackline.asterisk.recordings-dir", stack.spoolDir().toString()));
+		values.put("s3Endpoint", environment.getProperty("ackline.s3.endpoint", stack.s3Endpoint()));
+		values.put("s3Bucket", environment.getProperty("ackline.s3.bucket", LocalStack.EVIDENCE_BUCKET));
+		values.put("s3AccessKey", environment.getProperty("ackline.s3.access-key", ""));
+		values.put("s3SecretKey", environment.getProperty("ackline.s3.secret-key", ""));
 		String banner = template();
 		for (Map.Entry<String, String> value : values.entrySet()) {
 			banner = banner.replace("${" + value.getKey() + "}", value.getValue());

@@ -1,14 +1,23 @@
 package ackline.localrun;
 
 import java.io.IOException;
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,14 +88,80 @@ class LocalRunPbxIntegrationTests {
 	}
 
 	@Test
-	void aNewAccountCallBackIsAnsweredOnTheSimulatorRecordedAndDisposed() throws Exception {
+	void aNewAccountCallBackIsAnsweredOnTheSimulatorRecordedAndDisposed() {
 		String phone = "13900139001";
+		JsonNode call = recordedCallBack(phone, "C" + UUID.randomUUID().toString().substring(0, 6));
+		List<String> kinds = new ArrayList<>();
+		call.get("events").forEach(e -> kinds.add(e.get("kind").asText()));
+		assertThat(kinds).contains("DIAL_BEGIN", "ANSWERED", "HANGUP", "RECORDING_STARTED");
+		assertThat(call.get("recording").get("sha256").asText()).matches("[0-9a-f]{64}");
+		assertThat(stack.spoolDir().resolve(call.get("recording").get("file").asText()))
+			.as("the WAV leaves the spool once stored as evidence").doesNotExist();
+		assertThat(Files.isDirectory(stack.spoolDir())).isTrue();
+	}
+
+	@Test
+	void theRecordingIsFoundAndPlayedFromS3MockWhichTheHealthSaysDoesNotEnforceObjectLock() throws Exception {
+		String clientId = "C" + UUID.randomUUID().toString().substring(0, 6);
+		JsonNode recording = recordedCallBack("13900139003", clientId).get("recording");
+		String id = recording.get("evidenceId").asText();
+
+		Api.Reply found = api.get("/api/v1/recordings?clientId=" + clientId, "supervisor1");
+		assertThat(found.status()).as(found.body()).isEqualTo(200);
+		JsonNode listed = found.json().get("content").get(0);
+		assertThat(listed.get("id").asText()).isEqualTo(id);
+		assertThat(listed.get("sha256").asText()).isEqualTo(recording.get("sha256").asText());
+		long size = listed.get("bytes").asLong();
+		assertThat(size).isGreaterThan(100);
+
+		HttpResponse<byte[]> played = rangeGet(app("/api/v1/recordings/" + id + "/audio"), "supervisor1", "bytes=0-99");
+		assertThat(played.statusCode()).isEqualTo(206);
+		assertThat(played.body()).hasSize(100);
+		assertThat(played.headers().firstValue("Content-Range")).contains("bytes 0-99/" + size);
+
+		// the body is in S3Mock, not in PostgreSQL: the row names the object, and S3Mock serves the same bytes
+		String object;
+		try (Connection db = DriverManager.getConnection(stack.jdbcUrl(), LocalStack.DATABASE_USER,
+				LocalStack.DATABASE_PASSWORD);
+				PreparedStatement select = db.prepareStatement(
+						"select storage, bucket, object_key, version_id, body is null from evidence where id = ?")) {
+			select.setObject(1, UUID.fromString(id));
+			try (ResultSet row = select.executeQuery()) {
+				assertThat(row.next()).isTrue();
+				assertThat(row.getString(1)).isEqualTo("S3");
+				assertThat(row.getString(2)).isEqualTo(LocalStack.EVIDENCE_BUCKET);
+				assertThat(row.getBoolean(5)).as("no body in the row").isTrue();
+				object = "/" + row.getString(2) + "/" + row.getString(3)
+						+ ((row.getString(4) != null) ? "?versionId=" + encode(row.getString(4)) : "");
+			}
+		}
+		HttpResponse<byte[]> fromS3 = rangeGet(URI.create(stack.s3Endpoint() + object), null, "bytes=0-99");
+		assertThat(fromS3.statusCode()).isEqualTo(206);
+		assertThat(fromS3.body()).isEqualTo(played.body());
+
+		Api.Reply evidenceStore = api.get("/actuator/health/evidenceStore", "admin");
+		assertThat(evidenceStore.status()).as(evidenceStore.body()).isEqualTo(503);
+		assertThat(evidenceStore.json().get("status").asText()).isEqualTo("NOT_ENFORCING");
+		assertThat(evidenceStore.json().get("details").get("protection").asText()).isEqualTo("NOT_ENFORCING");
+		assertThat(evidenceStore.json().get("details").get("store").asText())
+			.contains(LocalStack.EVIDENCE_BUCKET, stack.s3Endpoint());
+		assertThat(evidenceStore.json().get("details").get("findings").toString()).contains("canary");
+		Api.Reply overall = api.get("/actuator/health", null);
+		assertThat(overall.status()).as("the local run's own status stays UP").isEqualTo(200);
+		assertThat(overall.json().get("status").asText()).isEqualTo("UP");
+	}
+
+	/**
+	 * A NEW_ACCOUNT call-back worked by agent1 with the client answering on the simulator page by hand, hung up and
+	 * disposed: the task's call once its recording is stored.
+	 */
+	private static JsonNode recordedCallBack(String phone, String clientId) {
 		String number = "+86" + phone;
 		// the person ticks "answer by hand": the client's phone rings until they answer it on the page
 		assertThat(api.put("/simulator/api/answering", null, Map.of("byHand", true)).status()).isEqualTo(200);
 		Map<String, Object> task = new LinkedHashMap<>();
 		task.put("type", "NEW_ACCOUNT");
-		task.put("clientId", "C" + UUID.randomUUID().toString().substring(0, 6));
+		task.put("clientId", clientId);
 		task.put("clientName", "钱七");
 		task.put("phone", phone);
 		task.put("openedOn", LocalDate.now(ZoneId.of("Asia/Shanghai")).toString());
@@ -123,13 +198,20 @@ class LocalRunPbxIntegrationTests {
 				t -> "DONE".equals(t.get("state").asText()) && lastCall(t).path("recording").hasNonNull("sha256"));
 		JsonNode call = lastCall(done);
 		assertThat(call.get("id").asText()).isEqualTo(callId);
-		List<String> kinds = new ArrayList<>();
-		call.get("events").forEach(e -> kinds.add(e.get("kind").asText()));
-		assertThat(kinds).contains("DIAL_BEGIN", "ANSWERED", "HANGUP", "RECORDING_STARTED");
-		assertThat(call.get("recording").get("sha256").asText()).matches("[0-9a-f]{64}");
-		assertThat(stack.spoolDir().resolve(call.get("recording").get("file").asText()))
-			.as("the WAV leaves the spool once stored as evidence").doesNotExist();
-		assertThat(Files.isDirectory(stack.spoolDir())).isTrue();
+		return call;
+	}
+
+	private static URI app(String path) {
+		return URI.create("http://localhost:" + stack.appPort() + path);
+	}
+
+	private static HttpResponse<byte[]> rangeGet(URI uri, String user, String range) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).header("Range", range);
+		if (user != null) {
+			request.header("Authorization", "Basic "
+					+ Base64.getEncoder().encodeToString((user + ":" + user).getBytes(StandardCharsets.UTF_8)));
+		}
+		return HttpClient.newHttpClient().send(request.GET().build(), HttpResponse.BodyHandlers.ofByteArray());
 	}
 
 	@Test

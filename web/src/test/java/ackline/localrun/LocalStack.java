@@ -27,6 +27,7 @@ import java.util.stream.Stream;
 
 import ackline.pbx.CallScript;
 import ackline.pbx.SimulatedPbx;
+import ackline.testing.s3.S3MockServer;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -36,9 +37,10 @@ import redis.embedded.RedisServer;
 
 /**
  * The services Ackline needs, embedded and on loopback: PostgreSQL, Redis, a mail server (GreenMail SMTP + IMAP),
- * the Twilio simulator and the simulated PBX (AMI, FastAGI back to the app, WAV recordings in a spool directory);
- * with the command-line arguments that point the app at them. Used by the local run, integration tests and
- * benchmarks alike.
+ * the Twilio simulator, the simulated PBX (AMI, FastAGI back to the app, WAV recordings in a spool directory) and
+ * S3Mock for evidence bodies (it takes the Object Lock calls but does not enforce them, so the app starts with
+ * {@code ackline.evidence.self-check=warn} and says so); with the command-line arguments that point the app at them.
+ * Used by the local run, integration tests and benchmarks alike.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -51,6 +53,9 @@ public final class LocalStack implements AutoCloseable {
 	public static final String DATABASE_USER = "postgres";
 
 	public static final String DATABASE_PASSWORD = "postgres";
+
+	/** The bucket evidence bodies go to in S3Mock (the app creates it, with Object Lock, at start-up). */
+	public static final String EVIDENCE_BUCKET = "ackline-evidence";
 
 	/** The argument naming the running stack, so {@link LocalRunConfiguration} can find it in the same JVM. */
 	static final String STACK_ID_PROPERTY = "localrun.stack-id";
@@ -75,6 +80,8 @@ public final class LocalStack implements AutoCloseable {
 
 	private SimulatedPbx pbx;
 
+	private S3MockServer s3;
+
 	private Path spoolDir;
 
 	private volatile boolean answerByHand;
@@ -88,8 +95,9 @@ public final class LocalStack implements AutoCloseable {
 	}
 
 	/**
-	 * Starts PostgreSQL, Redis, GreenMail, the Twilio simulator and the simulated PBX, in that order. A port of 0 means a free one;
-	 * a fixed port that is taken is replaced by a free one when {@link Settings#fallbackToFreePorts()} allows.
+	 * Starts PostgreSQL, Redis, GreenMail, the Twilio simulator, the simulated PBX and S3Mock, in that order. A port
+	 * of 0 means a free one; a fixed port that is taken is replaced by a free one when
+	 * {@link Settings#fallbackToFreePorts()} allows.
 	 */
 	public static LocalStack start(Settings settings) {
 		LocalStack stack = new LocalStack(settings);
@@ -126,8 +134,10 @@ public final class LocalStack implements AutoCloseable {
 		this.pbx = new SimulatedPbx(s.pbx()).start(amiPort, this.spoolDir);
 		// the app's FastAGI server binds this port later; chosen here so the PBX is told where to connect back
 		int agiPort = resolvePort(s.agiPort(), "FastAGI", s.fallbackToFreePorts());
+		int s3Port = resolvePort(s.s3Port(), "S3Mock", s.fallbackToFreePorts());
+		this.s3 = S3MockServer.start(s3Port);
 		this.settings = new Settings(appPort, postgresPort, redisPort, smtpPort, imapPort,
-				s.twilio().withPort(twilioPort), s.twilioFromNumber(), this.pbx.port(), agiPort, s.pbx(),
+				s.twilio().withPort(twilioPort), s.twilioFromNumber(), this.pbx.port(), agiPort, s3Port, s.pbx(),
 				s.fallbackToFreePorts(), s.demoUsers(), s.registerShutdownHook(), s.appProperties());
 		if (s.registerShutdownHook()) {
 			this.shutdownHook = new Thread(this::close, "local-stack-shutdown");
@@ -324,6 +334,20 @@ public final class LocalStack implements AutoCloseable {
 		return this.spoolDir;
 	}
 
+	/** S3Mock, where the app keeps evidence bodies (recordings, raw messages) in {@value #EVIDENCE_BUCKET}. */
+	public S3MockServer s3() {
+		return this.s3;
+	}
+
+	public int s3Port() {
+		return this.settings.s3Port();
+	}
+
+	/** {@code ackline.s3.endpoint}. */
+	public String s3Endpoint() {
+		return this.s3.endpoint();
+	}
+
 	/** The app's configuration for this stack, in argument order. */
 	public Map<String, String> applicationProperties() {
 		Map<String, String> p = new LinkedHashMap<>();
@@ -361,6 +385,18 @@ public final class LocalStack implements AutoCloseable {
 		p.put("ackline.asterisk.recordings-dir", this.spoolDir.toString());
 		// people try the local run at night and at weekends; the IVR's digit timeout stays 6 s for fingers on a page
 		p.put("ackline.callbacks.any-time", "true");
+		p.put("ackline.s3.endpoint", s3Endpoint());
+		p.put("ackline.s3.region", "us-east-1");
+		p.put("ackline.s3.access-key", S3MockServer.ACCESS_KEY);
+		p.put("ackline.s3.secret-key", S3MockServer.SECRET_KEY);
+		p.put("ackline.s3.bucket", EVIDENCE_BUCKET);
+		// S3Mock stores Object Lock settings without enforcing them: only the canary (a locked version it lets us
+		// delete) shows that, so the self-check runs with it and warns instead of refusing to start
+		p.put("ackline.evidence.self-check", "warn");
+		p.put("ackline.evidence.self-check-canary", "true");
+		// ... and a store that does not enforce is expected here: /actuator/health/evidenceStore says NOT_ENFORCING
+		// (503), but it ranks below UP, so the app's status stays UP while every real adapter is
+		p.put("management.endpoint.health.status.order", "down,out-of-service,up,not-enforcing,unknown");
 		p.put(STACK_ID_PROPERTY, this.id);
 		p.putAll(this.settings.appProperties());
 		return p;
@@ -418,6 +454,11 @@ public final class LocalStack implements AutoCloseable {
 		quietly("recordings spool", () -> {
 			if (this.spoolDir != null) {
 				deleteRecursively(this.spoolDir);
+			}
+		});
+		quietly("S3Mock", () -> {
+			if (this.s3 != null) {
+				this.s3.stopAndDeleteFiles();
 			}
 		});
 		quietly("Twilio simulator", () -> {
@@ -480,6 +521,7 @@ public final class LocalStack implements AutoCloseable {
 	 * @param twilioFromNumber our sender number ({@code ackline.twilio.from-number})
 	 * @param amiPort the simulated PBX's AMI port (Asterisk's 5038 in the local run)
 	 * @param agiPort the port the app's FastAGI server listens on, which the PBX connects back to for IVR calls
+	 * @param s3Port S3Mock's HTTP port ({@code ackline.s3.endpoint})
 	 * @param pbx the simulated PBX's manager user and how its phones behave (clients answer after about 2 s)
 	 * @param fallbackToFreePorts whether a fixed port that is taken is replaced by a free one (with a warning)
 	 * @param demoUsers whether the app seeds the demo users
@@ -487,7 +529,7 @@ public final class LocalStack implements AutoCloseable {
 	 * @param appProperties more app properties, e.g. a lifted rate limit for a benchmark; they win over the stack's
 	 */
 	public record Settings(int appPort, int postgresPort, int redisPort, int smtpPort, int imapPort,
-			TwilioSimulator.Settings twilio, String twilioFromNumber, int amiPort, int agiPort,
+			TwilioSimulator.Settings twilio, String twilioFromNumber, int amiPort, int agiPort, int s3Port,
 			SimulatedPbx.Settings pbx, boolean fallbackToFreePorts, boolean demoUsers, boolean registerShutdownHook,
 			Map<String, String> appProperties) {
 
@@ -511,6 +553,12 @@ public final class LocalStack implements AutoCloseable {
 		/** The FastAGI default port (Asterisk's {@code agi://host} without a port means 4573). */
 		public static final int DEFAULT_AGI_PORT = 4573;
 
+		/**
+		 * S3Mock's HTTP port: not its own default 9090 (Prometheus' and Cockpit's port, and any S3Mock a developer
+		 * already runs) but 1 + that, as PostgreSQL, Redis and the Twilio simulator are here.
+		 */
+		public static final int DEFAULT_S3_PORT = 19090;
+
 		public Settings {
 			Objects.requireNonNull(pbx, "pbx");
 			appProperties = Collections.unmodifiableMap(new LinkedHashMap<>(appProperties));
@@ -520,7 +568,8 @@ public final class LocalStack implements AutoCloseable {
 		public static Settings defaults() {
 			return new Settings(DEFAULT_APP_PORT, DEFAULT_POSTGRES_PORT, DEFAULT_REDIS_PORT, DEFAULT_SMTP_PORT,
 					DEFAULT_IMAP_PORT, TwilioSimulator.Settings.defaults().withPort(DEFAULT_TWILIO_PORT),
-					DEFAULT_FROM_NUMBER, DEFAULT_AMI_PORT, DEFAULT_AGI_PORT, SimulatedPbx.Settings.defaults(), true, true,
+					DEFAULT_FROM_NUMBER, DEFAULT_AMI_PORT, DEFAULT_AGI_PORT, DEFAULT_S3_PORT, SimulatedPbx.Settings.defaults(),
+					true, true,
 					true, Map.of());
 		}
 
@@ -528,7 +577,7 @@ public final class LocalStack implements AutoCloseable {
 		public static Settings forTests() {
 			return new Settings(0, 0, 0, 0, 0, TwilioSimulator.Settings.defaults()
 				.withDelays(Duration.ofMillis(50), Duration.ofMillis(50))
-				.withCallbackRetries(3, Duration.ofMillis(200)), DEFAULT_FROM_NUMBER, 0, 0,
+				.withCallbackRetries(3, Duration.ofMillis(200)), DEFAULT_FROM_NUMBER, 0, 0, 0,
 					SimulatedPbx.Settings.defaults(), true, true, true, Map.of());
 		}
 
@@ -537,7 +586,7 @@ public final class LocalStack implements AutoCloseable {
 		 * properties or {@code LOCALRUN_NAME} environment variables (in that order of precedence), NAME being
 		 * {@code app-port}, {@code postgres-port}, {@code redis-port}, {@code smtp-port}, {@code imap-port},
 		 * {@code twilio-port}, {@code twilio-sent-delay-ms}, {@code twilio-delivered-delay-ms}, {@code from-number},
-		 * {@code ami-port}, {@code agi-port}. The app port also follows {@code --server.port}.
+		 * {@code ami-port}, {@code agi-port}, {@code s3-port}. The app port also follows {@code --server.port}.
 		 */
 		public static Settings fromEnvironment(String[] args) {
 			return fromEnvironment(args, System::getProperty, System::getenv);
@@ -579,7 +628,8 @@ public final class LocalStack implements AutoCloseable {
 					port(lookup, "postgres-port", DEFAULT_POSTGRES_PORT), port(lookup, "redis-port", DEFAULT_REDIS_PORT),
 					port(lookup, "smtp-port", DEFAULT_SMTP_PORT), port(lookup, "imap-port", DEFAULT_IMAP_PORT), twilio,
 					(from != null) ? from : DEFAULT_FROM_NUMBER, port(lookup, "ami-port", DEFAULT_AMI_PORT),
-					port(lookup, "agi-port", DEFAULT_AGI_PORT), d.pbx(), true, true, true, Map.of());
+					port(lookup, "agi-port", DEFAULT_AGI_PORT), port(lookup, "s3-port", DEFAULT_S3_PORT), d.pbx(),
+					true, true, true, Map.of());
 		}
 
 		private static int port(Function<String, String> lookup, String name, int fallback) {
@@ -605,50 +655,57 @@ public final class LocalStack implements AutoCloseable {
 
 		public Settings withAppPort(int appPort) {
 			return new Settings(appPort, this.postgresPort, this.redisPort, this.smtpPort, this.imapPort, this.twilio,
-					this.twilioFromNumber, this.amiPort, this.agiPort, this.pbx, this.fallbackToFreePorts, this.demoUsers,
+					this.twilioFromNumber, this.amiPort, this.agiPort, this.s3Port, this.pbx, this.fallbackToFreePorts, this.demoUsers,
 					this.registerShutdownHook, this.appProperties);
 		}
 
 		public Settings withServicePorts(int postgresPort, int redisPort, int smtpPort, int imapPort, int twilioPort) {
 			return new Settings(this.appPort, postgresPort, redisPort, smtpPort, imapPort,
-					this.twilio.withPort(twilioPort), this.twilioFromNumber, this.amiPort, this.agiPort, this.pbx,
+					this.twilio.withPort(twilioPort), this.twilioFromNumber, this.amiPort, this.agiPort, this.s3Port, this.pbx,
 					this.fallbackToFreePorts, this.demoUsers, this.registerShutdownHook, this.appProperties);
 		}
 
 		/** The simulated PBX's AMI port and the app's FastAGI port (0: free ones). */
 		public Settings withPbxPorts(int amiPort, int agiPort) {
 			return new Settings(this.appPort, this.postgresPort, this.redisPort, this.smtpPort, this.imapPort,
-					this.twilio, this.twilioFromNumber, amiPort, agiPort, this.pbx, this.fallbackToFreePorts,
+					this.twilio, this.twilioFromNumber, amiPort, agiPort, this.s3Port, this.pbx, this.fallbackToFreePorts,
 					this.demoUsers, this.registerShutdownHook, this.appProperties);
 		}
 
 		public Settings withPbx(SimulatedPbx.Settings pbx) {
 			return new Settings(this.appPort, this.postgresPort, this.redisPort, this.smtpPort, this.imapPort,
-					this.twilio, this.twilioFromNumber, this.amiPort, this.agiPort, pbx, this.fallbackToFreePorts,
+					this.twilio, this.twilioFromNumber, this.amiPort, this.agiPort, this.s3Port, pbx, this.fallbackToFreePorts,
 					this.demoUsers, this.registerShutdownHook, this.appProperties);
 		}
 
 		public Settings withTwilio(TwilioSimulator.Settings twilio) {
 			return new Settings(this.appPort, this.postgresPort, this.redisPort, this.smtpPort, this.imapPort, twilio,
-					this.twilioFromNumber, this.amiPort, this.agiPort, this.pbx, this.fallbackToFreePorts, this.demoUsers,
+					this.twilioFromNumber, this.amiPort, this.agiPort, this.s3Port, this.pbx, this.fallbackToFreePorts, this.demoUsers,
 					this.registerShutdownHook, this.appProperties);
+		}
+
+		/** S3Mock's port (0: a free one). */
+		public Settings withS3Port(int s3Port) {
+			return new Settings(this.appPort, this.postgresPort, this.redisPort, this.smtpPort, this.imapPort,
+					this.twilio, this.twilioFromNumber, this.amiPort, this.agiPort, s3Port, this.pbx,
+					this.fallbackToFreePorts, this.demoUsers, this.registerShutdownHook, this.appProperties);
 		}
 
 		public Settings withFallbackToFreePorts(boolean fallbackToFreePorts) {
 			return new Settings(this.appPort, this.postgresPort, this.redisPort, this.smtpPort, this.imapPort,
-					this.twilio, this.twilioFromNumber, this.amiPort, this.agiPort, this.pbx, fallbackToFreePorts,
+					this.twilio, this.twilioFromNumber, this.amiPort, this.agiPort, this.s3Port, this.pbx, fallbackToFreePorts,
 					this.demoUsers, this.registerShutdownHook, this.appProperties);
 		}
 
 		public Settings withDemoUsers(boolean demoUsers) {
 			return new Settings(this.appPort, this.postgresPort, this.redisPort, this.smtpPort, this.imapPort,
-					this.twilio, this.twilioFromNumber, this.amiPort, this.agiPort, this.pbx, this.fallbackToFreePorts,
+					this.twilio, this.twilioFromNumber, this.amiPort, this.agiPort, this.s3Port, this.pbx, this.fallbackToFreePorts,
 					demoUsers, this.registerShutdownHook, this.appProperties);
 		}
 
 		public Settings withRegisterShutdownHook(boolean registerShutdownHook) {
 			return new Settings(this.appPort, this.postgresPort, this.redisPort, this.smtpPort, this.imapPort,
-					this.twilio, this.twilioFromNumber, this.amiPort, this.agiPort, this.pbx, this.fallbackToFreePorts,
+					this.twilio, this.twilioFromNumber, this.amiPort, this.agiPort, this.s3Port, this.pbx, this.fallbackToFreePorts,
 					this.demoUsers, registerShutdownHook, this.appProperties);
 		}
 
@@ -657,7 +714,7 @@ public final class LocalStack implements AutoCloseable {
 			Map<String, String> properties = new LinkedHashMap<>(this.appProperties);
 			properties.put(name, value);
 			return new Settings(this.appPort, this.postgresPort, this.redisPort, this.smtpPort, this.imapPort,
-					this.twilio, this.twilioFromNumber, this.amiPort, this.agiPort, this.pbx, this.fallbackToFreePorts,
+					this.twilio, this.twilioFromNumber, this.amiPort, this.agiPort, this.s3Port, this.pbx, this.fallbackToFreePorts,
 					this.demoUsers, this.registerShutdownHook, properties);
 		}
 

@@ -3,6 +3,10 @@ package ackline.localrun;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -143,6 +147,37 @@ class LocalStackIntegrationTests {
 	}
 
 	@Test
+	void evidenceGoesToS3MockAndTheAppIsToldItDoesNotEnforceObjectLock() throws Exception {
+		Map<String, String> p = stack.applicationProperties();
+		assertThat(p).containsEntry("ackline.s3.endpoint", "http://127.0.0.1:" + stack.s3Port())
+			.containsEntry("ackline.s3.region", "us-east-1")
+			.containsEntry("ackline.s3.access-key", "any")
+			.containsEntry("ackline.s3.secret-key", "any")
+			.containsEntry("ackline.s3.bucket", "ackline-evidence")
+			.containsEntry("ackline.evidence.self-check", "warn")
+			.containsEntry("ackline.evidence.self-check-canary", "true")
+			.containsEntry("management.endpoint.health.status.order", "down,out-of-service,up,not-enforcing,unknown");
+		assertThat(stack.s3Port()).isPositive().isEqualTo(stack.s3().port());
+		HttpResponse<String> buckets = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create(stack.s3Endpoint() + "/")).build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(buckets.statusCode()).isEqualTo(200);
+		assertThat(buckets.body()).contains("ListAllMyBucketsResult");
+	}
+
+	@Test
+	void theLocalRunsS3MockListensOn19090UnlessToldOtherwise() {
+		LocalStack.Settings defaults = LocalStack.Settings.defaults();
+		assertThat(defaults.s3Port()).isEqualTo(19090)
+			.isNotIn(defaults.appPort(), defaults.postgresPort(), defaults.redisPort(), defaults.smtpPort(),
+					defaults.imapPort(), defaults.twilio().port(), defaults.amiPort(), defaults.agiPort());
+		assertThat(LocalStack.Settings.forTests().s3Port()).isZero();
+		assertThat(LocalStack.Settings.fromEnvironment(new String[] { "--localrun.s3-port=29090" }, name -> null,
+				Map.<String, String>of()::get).s3Port()).isEqualTo(29090);
+		assertThat(LocalStack.Settings.fromEnvironment(new String[0], name -> null,
+				Map.of("LOCALRUN_S3_PORT", "39090")::get).s3Port()).isEqualTo(39090);
+	}
+
+	@Test
 	void theLocalRunUsesAsterisksPortsUnlessToldOtherwise() {
 		LocalStack.Settings defaults = LocalStack.Settings.defaults();
 		assertThat(defaults.amiPort()).isEqualTo(5038);
@@ -167,15 +202,19 @@ class LocalStackIntegrationTests {
 				.withPbxPorts(taken.getLocalPort(), 0)
 				.withRegisterShutdownHook(false));
 			Path spool;
+			Path s3Files;
 			try {
 				assertThat(other.amiPort()).isNotEqualTo(taken.getLocalPort()).isEqualTo(other.pbx().port());
 				spool = other.spoolDir();
 				Files.writeString(spool.resolve("left-behind.wav"), "RIFF");
+				s3Files = other.s3().root();
+				assertThat(s3Files).isDirectory();
 			}
 			finally {
 				other.close();
 			}
 			assertThat(spool).doesNotExist();
+			assertThat(s3Files).as("S3Mock's objects go with the stack").doesNotExist();
 		}
 	}
 

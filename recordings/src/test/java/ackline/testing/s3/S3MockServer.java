@@ -50,7 +50,17 @@ public final class S3MockServer implements AutoCloseable {
 	/** Starts S3Mock on a free port and waits until it listens (about 5 s). */
 	public static S3MockServer start() {
 		try {
-			S3MockServer server = new S3MockServer(CephRgw.freePort(), Files.createTempDirectory("ackline-s3mock"));
+			return start(CephRgw.freePort());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** Starts S3Mock with plain HTTP on that port (its HTTPS port is a free one) and waits until it listens. */
+	public static S3MockServer start(int port) {
+		try {
+			S3MockServer server = new S3MockServer(port, Files.createTempDirectory("ackline-s3mock"));
 			server.launch();
 			return server;
 		}
@@ -96,6 +106,15 @@ public final class S3MockServer implements AutoCloseable {
 		return "http://127.0.0.1:" + port;
 	}
 
+	public int port() {
+		return port;
+	}
+
+	/** Where it keeps buckets and objects; its log is beside it, {@code <root>.log}. */
+	public Path root() {
+		return root;
+	}
+
 	/** Stops the server (a store that is down); {@link #launch()} brings it back with its objects. */
 	public synchronized void stop() {
 		if (process != null) {
@@ -115,6 +134,19 @@ public final class S3MockServer implements AutoCloseable {
 	@Override
 	public void close() {
 		stop();
+	}
+
+	/** Stops the server for good and deletes its objects and log (the local run's stack does, on close). */
+	public synchronized void stopAndDeleteFiles() throws IOException {
+		stop();
+		if (Files.exists(root)) {
+			try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+				for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+					Files.deleteIfExists(path);
+				}
+			}
+		}
+		Files.deleteIfExists(root.resolveSibling(root.getFileName() + ".log"));
 	}
 
 	private boolean listening() {
