@@ -77,7 +77,7 @@ public final class S3MockServer implements AutoCloseable {
 		try {
 			String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 			process = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar().toString(),
-					"--server.port=0", "--com.adobe.testing.s3mock.http-port=" + port,
+					"--server.port=0", "--server.address=127.0.0.1", "--com.adobe.testing.s3mock.http-port=" + port,
 					"--com.adobe.testing.s3mock.store.root=" + root, "--spring.main.banner-mode=off",
 					"--logging.level.root=WARN")
 				.redirectErrorStream(true)
