@@ -23,6 +23,9 @@ public final class CephRgw {
 
 	public static final String SECRET_KEY = "devsecret123";
 
+	/** The OSD's size unless a caller asks for more: ample for the tests. */
+	public static final long DEFAULT_MEMSTORE_BYTES = 1L << 30;
+
 	private static CephRgw shared;
 
 	private final Path dir;
@@ -53,12 +56,20 @@ public final class CephRgw {
 
 	/** Starts a new cluster in a temporary directory on free ports (a second try if the first fails). */
 	public static CephRgw start() {
+		return start(DEFAULT_MEMSTORE_BYTES);
+	}
+
+	/**
+	 * Starts a new cluster whose in-memory OSD holds up to {@code memstoreBytes} (RAM is taken only as objects are
+	 * written); the caller stops it.
+	 */
+	public static CephRgw start(long memstoreBytes) {
 		try {
-			return startOnce();
+			return startOnce(memstoreBytes);
 		}
 		catch (IllegalStateException first) {
 			try {
-				return startOnce();
+				return startOnce(memstoreBytes);
 			}
 			catch (IllegalStateException second) {
 				second.addSuppressed(first);
@@ -67,7 +78,7 @@ public final class CephRgw {
 		}
 	}
 
-	private static CephRgw startOnce() {
+	private static CephRgw startOnce(long memstoreBytes) {
 		try {
 			Path dir = Files.createTempDirectory("ackline-ceph");
 			Path script = dir.resolve("ceph-rgw.sh");
@@ -82,6 +93,7 @@ public final class CephRgw {
 			builder.environment().put("RGW_PORT", Integer.toString(port));
 			builder.environment().put("S3_ACCESS_KEY", ACCESS_KEY);
 			builder.environment().put("S3_SECRET_KEY", SECRET_KEY);
+			builder.environment().put("MEMSTORE_BYTES", Long.toString(memstoreBytes));
 			CephRgw rgw = new CephRgw(dir, port);
 			Process process = builder.start();
 			if (!process.waitFor(180, TimeUnit.SECONDS) || process.exitValue() != 0) {
@@ -103,6 +115,20 @@ public final class CephRgw {
 
 	public String endpoint() {
 		return "http://127.0.0.1:" + port;
+	}
+
+	/** The cluster's running daemons (monitor, OSD, RGW), from their pid files: for CPU accounting. */
+	public java.util.List<ProcessHandle> daemons() {
+		java.util.List<ProcessHandle> daemons = new java.util.ArrayList<>();
+		try (var pids = Files.newDirectoryStream(dir.resolve("ceph/run"), "*.pid")) {
+			for (Path pid : pids) {
+				ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).ifPresent(daemons::add);
+			}
+		}
+		catch (IOException | NumberFormatException ex) {
+			// none found: reported as not measured
+		}
+		return daemons;
 	}
 
 	/**

@@ -2,6 +2,7 @@
 # A single-node, in-memory Ceph cluster (monitor + memstore OSD + RGW) on 127.0.0.1: a real S3 server that enforces
 # Object Lock, without Docker. Started by ackline.testing.s3.CephRgw for the WORM tests; runnable by hand too:
 #   CEPH_DIR=/tmp/ceph MON_PORT=6789 RGW_PORT=7480 bash ceph-rgw.sh      stop: kill $(cat /tmp/ceph/run/*.pid)
+# MEMSTORE_BYTES sizes the in-memory OSD (default 1 GiB; RAM is taken only as objects are written).
 # Needs: apt-get install --no-install-recommends radosgw ceph-mon ceph-osd   (Debian 12: Ceph 16.2 "pacific")
 set -euo pipefail
 B=${CEPH_DIR:-$(mktemp -d)/ceph-s3}
@@ -36,11 +37,11 @@ public addr = 127.0.0.1
 mon data = $B/mon/\$id
 osd data = $B/osd/\$id
 osd objectstore = memstore
-memstore device bytes = 1073741824
+memstore device bytes = ${MEMSTORE_BYTES:-1073741824}
 osd max object name len = 256
 osd max object namespace len = 64
 [client.rgw.a]
-rgw frontends = beast endpoint=127.0.0.1:$PORT
+rgw frontends = beast endpoint=127.0.0.1:$PORT tcp_nodelay=${RGW_TCP_NODELAY:-1}
 rgw data = $B/rgw
 keyring = /dev/null
 CONF
