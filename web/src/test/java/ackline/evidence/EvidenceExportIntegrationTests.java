@@ -81,6 +81,9 @@ class EvidenceExportIntegrationTests {
 	@Autowired
 	JdbcClient jdbc;
 
+	@Autowired
+	ackline.evidence.export.EvidenceExports exportService;
+
 	Api api;
 
 	List<StoredEvidence> clients;
@@ -216,6 +219,26 @@ class EvidenceExportIntegrationTests {
 
 		assertThat(api.post("/api/v1/evidence/exports", "agent1", Map.of("clientId", "X1")).status()).isEqualTo(403);
 		assertThat(api.get("/api/v1/evidence/exports/" + UUID.randomUUID(), "auditor1").status()).isEqualTo(404);
+	}
+
+	@Test
+	void anExportLeftUnfinishedByADeadNodeIsBuiltAgain() {
+		UUID id = UUID.randomUUID();
+		// what a node that died mid-build leaves behind: RUNNING, half done, silent for ten minutes
+		jdbc.sql("""
+				insert into evidence_export (id, state, client_id, requested_by, created_at, started_at, total, done, heartbeat_at)
+				values (?, 'RUNNING', 'X1', 'auditor1', now() - interval '11 minutes', now() - interval '11 minutes', 3, 1,
+				        now() - interval '10 minutes')""")
+			.param(id).update();
+		assertThat(exportService.resumeInterrupted(Duration.ofMinutes(2))).isEqualTo(1);
+		JsonNode done = await().atMost(Duration.ofSeconds(30)).until(
+				() -> api.get("/api/v1/evidence/exports/" + id, "supervisor1").json(),
+				e -> e.get("state").asText().equals("DONE") || e.get("state").asText().equals("FAILED"));
+		assertThat(done.get("state").asText()).isEqualTo("DONE");
+		assertThat(done.get("total").asInt()).isEqualTo(3);
+		assertThat(audit.find(ackline.audit.AuditQuery.forObject(id.toString())))
+			.extracting(ackline.audit.AuditEntry::action).contains("EXPORT_RESUMED", "EXPORT_DONE");
+		assertThat(exportService.resumeInterrupted(Duration.ofMinutes(2))).as("a finished export stays finished").isZero();
 	}
 
 	@Test

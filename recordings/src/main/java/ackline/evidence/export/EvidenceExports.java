@@ -94,6 +94,28 @@ public class EvidenceExports {
 		return jdbc.sql("select * from evidence_export where id = ?").param(id).query(EvidenceExports::export).optional();
 	}
 
+	/**
+	 * Builds again the exports whose builder went silent for {@code silentFor} (queued or running on a node that died
+	 * or was restarted); each is claimed by one node (SKIP LOCKED). Returns how many were resumed.
+	 */
+	public int resumeInterrupted(java.time.Duration silentFor) {
+		Instant now = clock.instant();
+		List<UUID> claimed = jdbc.sql("""
+				update evidence_export set state = 'QUEUED', heartbeat_at = ?
+				where id in (select id from evidence_export
+				             where state in ('QUEUED', 'RUNNING') and coalesce(heartbeat_at, created_at) < ?
+				             order by created_at limit 10 for update skip locked)
+				returning id""")
+			.params(Timestamp.from(now), Timestamp.from(now.minus(silentFor)))
+			.query(UUID.class)
+			.list();
+		for (UUID id : claimed) {
+			audit.append("system", "EXPORT_RESUMED", OBJECT_TYPE, id.toString(), Map.of("silentFor", silentFor.toString()));
+			workers.execute(() -> build(id));
+		}
+		return claimed.size();
+	}
+
 	/** The finished bundle, to stream to {@code by}; the download is audited. */
 	public Bundle download(UUID id, String by) {
 		EvidenceExport export = find(id).orElseThrow(() -> new ExportNotFound(id));
@@ -118,12 +140,19 @@ public class EvidenceExports {
 
 	private void build(UUID id) {
 		Path part = settings.directory().resolve(id + ".zip.part");
+		// one builder per export: whoever moves it from QUEUED to RUNNING builds it
+		int claimed = jdbc.sql("update evidence_export set state = 'RUNNING', heartbeat_at = ? where id = ? and state = 'QUEUED'")
+			.params(Timestamp.from(clock.instant()), id)
+			.update();
+		if (claimed == 0) {
+			return;
+		}
 		try {
 			EvidenceExport export = find(id).orElseThrow();
 			List<StoredEvidence> objects = store.linkedTo(
 					new EvidenceLinks(export.clientId(), export.noticeId(), export.taskId(), null, null));
-			jdbc.sql("update evidence_export set state = 'RUNNING', started_at = ?, total = ? where id = ?")
-				.params(Timestamp.from(clock.instant()), objects.size(), id)
+			jdbc.sql("update evidence_export set state = 'RUNNING', started_at = ?, heartbeat_at = ?, total = ?, done = 0 where id = ?")
+				.params(Timestamp.from(clock.instant()), Timestamp.from(clock.instant()), objects.size(), id)
 				.update();
 			Files.createDirectories(settings.directory());
 			long now = clock.millis();
@@ -145,7 +174,9 @@ public class EvidenceExports {
 						.map(EvidenceExports::custodyEntry)
 						.toList());
 					if (++done % PROGRESS_EVERY == 0) {
-						jdbc.sql("update evidence_export set done = ? where id = ?").params(done, id).update();
+						jdbc.sql("update evidence_export set done = ?, heartbeat_at = ? where id = ?")
+							.params(done, Timestamp.from(clock.instant()), id)
+							.update();
 					}
 				}
 				bundle.addJson("manifest.json", manifest(export, manifestObjects), now);

@@ -21,4 +21,26 @@ class ExportConfiguration {
 		return new EvidenceExports(store, audit, jdbc, settings, clock);
 	}
 
+	@Bean
+	ExportResumer evidenceExportResumer(EvidenceExports exports) {
+		return new ExportResumer(exports);
+	}
+
+	/** Every minute, builds again the exports a dead or restarted node left unfinished (silent for 2 minutes). */
+	static final class ExportResumer {
+
+		private final EvidenceExports exports;
+
+		ExportResumer(EvidenceExports exports) {
+			this.exports = exports;
+		}
+
+		@org.springframework.scheduling.annotation.Scheduled(fixedDelayString = "${ackline.evidence.export.resume-interval:1m}",
+				initialDelayString = "${ackline.evidence.export.resume-interval:1m}")
+		void resume() {
+			exports.resumeInterrupted(java.time.Duration.ofMinutes(2));
+		}
+
+	}
+
 }
