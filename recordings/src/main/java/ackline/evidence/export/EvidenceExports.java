@@ -86,8 +86,10 @@ public class EvidenceExports {
 			.params(id, request.clientId(), request.noticeId(), request.taskId(), by, Timestamp.from(now))
 			.update();
 		audit.append(by, "EXPORT_REQUESTED", OBJECT_TYPE, id.toString(), asked(request));
+		// the answer is the request as recorded (QUEUED), whatever the builder has done by the time it is sent
+		EvidenceExport queued = find(id).orElseThrow();
 		workers.execute(() -> build(id));
-		return find(id).orElseThrow();
+		return queued;
 	}
 
 	public Optional<EvidenceExport> find(UUID id) {
