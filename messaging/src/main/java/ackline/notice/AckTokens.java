@@ -1,11 +1,10 @@
 package ackline.notice;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HexFormat;
+
+import ackline.evidence.Sha256;
 
 /** One-time acknowledgement link tokens: 128 random bits, looked up by their SHA-256. */
 final class AckTokens {
@@ -26,12 +25,7 @@ final class AckTokens {
 	}
 
 	static String sha256Hex(byte[] bytes) {
-		try {
-			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return Sha256.hex(bytes);
 	}
 
 	/** Tokens are 22 URL-safe base-64 characters; anything else is not worth a database look-up. */

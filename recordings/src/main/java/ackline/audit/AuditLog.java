@@ -1,8 +1,5 @@
 package ackline.audit;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,10 +11,11 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import ackline.evidence.Sha256;
 
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.DeserializationFeature;
@@ -233,15 +231,7 @@ public class AuditLog {
 
 	static String hash(long seq, Instant at, String actor, String action, String objectType, String objectId,
 			String canonicalDetail, String prevHash) {
-		try {
-			byte[] digest = MessageDigest.getInstance("SHA-256")
-				.digest(canonical(seq, at, actor, action, objectType, objectId, canonicalDetail, prevHash)
-					.getBytes(StandardCharsets.UTF_8));
-			return HexFormat.of().formatHex(digest);
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("every JVM has SHA-256", ex);
-		}
+		return Sha256.hex(canonical(seq, at, actor, action, objectType, objectId, canonicalDetail, prevHash));
 	}
 
 }

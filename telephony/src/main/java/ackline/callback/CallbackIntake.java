@@ -1,18 +1,15 @@
 package ackline.callback;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import ackline.evidence.Sha256;
 import ackline.id.Ids;
 import ackline.phone.InvalidPhoneNumberException;
 import ackline.phone.PhoneNumbers;
@@ -157,7 +154,7 @@ public class CallbackIntake {
 		CallbackSettings.TypePolicy policy = settings.policy(type);
 		int priority = r.priority() == null ? policy.priority() : r.priority();
 		boolean recordRequired = r.recordRequired() == null || r.recordRequired();
-		String requestHash = sha256(r.toString());
+		String requestHash = Sha256.hex(r.toString());
 		UUID id = Ids.newId(clock);
 		String reference = Ids.reference(id);
 		CallbackType t = type;
@@ -206,13 +203,5 @@ public class CallbackIntake {
 		return i == null ? null : Timestamp.from(i);
 	}
 
-	private static String sha256(String s) {
-		try {
-			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
 
 }

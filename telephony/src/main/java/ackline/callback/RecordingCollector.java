@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -17,6 +16,7 @@ import java.util.UUID;
 import ackline.evidence.EvidenceKind;
 import ackline.evidence.EvidenceLinks;
 import ackline.evidence.EvidenceStore;
+import ackline.evidence.Sha256;
 import ackline.evidence.StoredEvidence;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -101,29 +101,7 @@ class RecordingCollector {
 		return stored;
 	}
 
-	private static String sha256(Path file) {
-		try (InputStream in = Files.newInputStream(file)) {
-			return sha256(in);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("cannot read recording " + file, ex);
-		}
-	}
 
-	private static String sha256(InputStream in) throws IOException {
-		MessageDigest digest;
-		try {
-			digest = MessageDigest.getInstance("SHA-256");
-		}
-		catch (java.security.NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
-		byte[] buffer = new byte[64 * 1024];
-		for (int n; (n = in.read(buffer)) > 0;) {
-			digest.update(buffer, 0, n);
-		}
-		return java.util.HexFormat.of().formatHex(digest.digest());
-	}
 
 	private boolean collect(Map<String, Object> call, Instant now, List<Path> toDelete) {
 		UUID callId = (UUID) call.get("id");
@@ -149,7 +127,7 @@ class RecordingCollector {
 		EvidenceLinks links = new EvidenceLinks((String) call.get("client_id"), (UUID) call.get("notice_id"),
 				(UUID) call.get("task_id"), callId, (String) call.get("agent_id"));
 		// streamed: a store that can upload from the file (multipart to S3) never holds the recording in memory
-		String local = sha256(file);
+		String local = Sha256.hex(file);
 		StoredEvidence stored = evidence.storeFile(EvidenceKind.CALL_RECORDING, "audio/wav", file, links);
 		long size;
 		try {
@@ -161,7 +139,7 @@ class RecordingCollector {
 		// verified: what the store computed, and what it gives back, are the spool file's bytes
 		String reread;
 		try (InputStream in = evidence.openRange(stored.id(), 0, size)) {
-			reread = sha256(in);
+			reread = Sha256.hex(in);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("cannot read back the stored recording of call " + callId, ex);

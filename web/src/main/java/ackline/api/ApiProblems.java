@@ -9,6 +9,7 @@ import java.util.Map;
 import ackline.call.PbxUnavailableException;
 import ackline.callback.CallbackConflict;
 import ackline.callback.CallbackNotFound;
+import ackline.evidence.EvidenceTamperedException;
 import ackline.evidence.export.ExportNotFound;
 import ackline.evidence.export.ExportNotReady;
 import ackline.notice.NoticeNotFound;
@@ -38,6 +39,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
  */
 @RestControllerAdvice(basePackages = "ackline.api")
 class ApiProblems extends ResponseEntityExceptionHandler {
+
+	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ApiProblems.class);
 
 	static final String TYPE_BASE = "https://ackline.local/problems/";
 
@@ -103,6 +106,33 @@ class ApiProblems extends ResponseEntityExceptionHandler {
 		ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "pbx-unavailable",
 				text("detail.pbx-unavailable", locale, ex.getMessage()), locale);
 		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5").body(problem);
+	}
+
+	@ExceptionHandler(EvidenceNotFound.class)
+	ProblemDetail evidenceNotFound(EvidenceNotFound ex) {
+		Locale locale = LocaleContextHolder.getLocale();
+		return problem(HttpStatus.NOT_FOUND, "evidence-not-found", text("detail.evidence-not-found", locale, ex.id()),
+				locale);
+	}
+
+	@ExceptionHandler(EvidenceRefused.class)
+	ProblemDetail evidenceRefused(EvidenceRefused ex) {
+		Locale locale = LocaleContextHolder.getLocale();
+		ProblemDetail problem = problem(HttpStatus.CONFLICT, "evidence-refused",
+				messages.getMessage("conflict." + ex.code(), null, ex.getMessage(), locale), locale);
+		problem.setProperty("code", ex.code());
+		problem.setProperty("evidenceId", ex.id());
+		return problem;
+	}
+
+	@ExceptionHandler(EvidenceTamperedException.class)
+	ProblemDetail evidenceTampered(EvidenceTamperedException ex) {
+		log.error("Evidence failed its integrity check on read: {}", ex.getMessage());
+		Locale locale = LocaleContextHolder.getLocale();
+		ProblemDetail problem = problem(HttpStatus.INTERNAL_SERVER_ERROR, "evidence-tampered",
+				text("detail.evidence-tampered", locale), locale);
+		problem.setProperty("code", "evidence.tampered");
+		return problem;
 	}
 
 	@ExceptionHandler(MethodArgumentTypeMismatchException.class)

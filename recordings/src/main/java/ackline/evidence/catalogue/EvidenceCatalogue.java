@@ -72,6 +72,20 @@ public final class EvidenceCatalogue {
 			.list();
 	}
 
+	/** Records a legal hold change (append-only: the latest row is the hold in force). */
+	public void recordHold(UUID id, boolean on, String reason, String by, java.time.Instant at) {
+		jdbc.sql("insert into evidence_hold (evidence_id, hold, reason, set_by, at) values (?, ?, ?, ?, ?)")
+			.params(id, on, reason, by, java.sql.Timestamp.from(at))
+			.update();
+	}
+
+	/** A hold change needs a reason (who asked for it, why); refused before anything is done. */
+	public static void requireReason(String reason) {
+		if (reason == null || reason.isBlank()) {
+			throw new IllegalArgumentException("a legal hold change needs a reason");
+		}
+	}
+
 	private static void condition(StringBuilder where, List<Object> params, String column, Object value) {
 		if (value != null) {
 			where.append(params.isEmpty() ? "" : " and ").append(column).append(" = ?");

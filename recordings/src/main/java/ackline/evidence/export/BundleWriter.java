@@ -9,13 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+
+import ackline.evidence.Sha256;
 
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -29,7 +30,7 @@ final class BundleWriter implements AutoCloseable {
 
 	static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
-	private final MessageDigest fileDigest = sha256();
+	private final MessageDigest fileDigest = Sha256.digest();
 
 	private final OutputStream file;
 
@@ -65,7 +66,7 @@ final class BundleWriter implements AutoCloseable {
 		zip.putNextEntry(entry);
 		zip.write(body);
 		zip.closeEntry();
-		String sha = HexFormat.of().formatHex(sha256().digest(body));
+		String sha = Sha256.hex(body);
 		sums.put(name, sha);
 		return sha;
 	}
@@ -75,7 +76,7 @@ final class BundleWriter implements AutoCloseable {
 		ZipEntry entry = new ZipEntry(name);
 		entry.setTime(time);
 		zip.putNextEntry(entry);
-		MessageDigest digest = sha256();
+		MessageDigest digest = Sha256.digest();
 		// the generator closes what it writes to: keep the zip open
 		OutputStream entryOut = new DigestOutputStream(new FilterOutputStream(zip) {
 
@@ -139,13 +140,5 @@ final class BundleWriter implements AutoCloseable {
 		};
 	}
 
-	static MessageDigest sha256() {
-		try {
-			return MessageDigest.getInstance("SHA-256");
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("every JVM has SHA-256", ex);
-		}
-	}
 
 }

@@ -1,22 +1,20 @@
 package ackline.evidence.jdbc;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import ackline.evidence.catalogue.EvidenceCatalogue;
 import ackline.evidence.EvidenceLinks;
 import ackline.evidence.EvidenceRetention;
 import ackline.evidence.EvidenceStore;
 import ackline.evidence.EvidenceTamperedException;
 import ackline.evidence.NewEvidence;
+import ackline.evidence.Sha256;
 import ackline.evidence.StoredEvidence;
+import ackline.evidence.catalogue.EvidenceCatalogue;
 import ackline.id.Ids;
 
 import org.springframework.dao.EmptyResultDataAccessException;
@@ -56,7 +54,7 @@ class JdbcEvidenceStore implements EvidenceStore {
 	@Override
 	public StoredEvidence store(NewEvidence evidence) {
 		UUID id = Ids.newId(clock);
-		String sha256 = sha256(evidence.body());
+		String sha256 = Sha256.hex(evidence.body());
 		Instant now = clock.instant();
 		EvidenceLinks links = evidence.links();
 		Instant retainUntil = retention.retainUntil(evidence.kind(), now);
@@ -76,7 +74,7 @@ class JdbcEvidenceStore implements EvidenceStore {
 		List<Object[]> rows = new java.util.ArrayList<>();
 		for (NewEvidence e : evidence) {
 			UUID id = Ids.newId(clock);
-			String sha256 = sha256(e.body());
+			String sha256 = Sha256.hex(e.body());
 			EvidenceLinks links = e.links();
 			Instant retainUntil = retention.retainUntil(e.kind(), now);
 			rows.add(new Object[] { id, e.kind().name(), e.contentType(), e.body().length, sha256, e.body(),
@@ -115,7 +113,7 @@ class JdbcEvidenceStore implements EvidenceStore {
 			return jdbc.sql("select sha256, body from evidence where id = ?").param(id).query((rs, n) -> {
 				byte[] body = rs.getBytes("body");
 				String expected = rs.getString("sha256");
-				String actual = sha256(body);
+				String actual = Sha256.hex(body);
 				if (!expected.equals(actual)) {
 					throw new EvidenceTamperedException(id, expected, actual);
 				}
@@ -144,24 +142,12 @@ class JdbcEvidenceStore implements EvidenceStore {
 
 	@Override
 	public void setLegalHold(UUID id, boolean on, String reason, String by) {
-		if (reason == null || reason.isBlank()) {
-			throw new IllegalArgumentException("a legal hold change needs a reason");
-		}
+		EvidenceCatalogue.requireReason(reason);
 		if (find(id).isEmpty()) {
 			throw new IllegalArgumentException("no evidence " + id);
 		}
-		jdbc.sql("insert into evidence_hold (evidence_id, hold, reason, set_by, at) values (?, ?, ?, ?, ?)")
-			.params(id, on, reason, by, Timestamp.from(clock.instant()))
-			.update();
+		catalogue.recordHold(id, on, reason, by, clock.instant());
 	}
 
-	static String sha256(byte[] body) {
-		try {
-			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("every JVM has SHA-256", ex);
-		}
-	}
 
 }

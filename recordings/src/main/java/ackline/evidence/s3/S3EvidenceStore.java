@@ -7,8 +7,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -20,13 +18,14 @@ import java.util.Optional;
 import java.util.UUID;
 
 import ackline.evidence.EvidenceKind;
-import ackline.evidence.catalogue.EvidenceCatalogue;
 import ackline.evidence.EvidenceLinks;
 import ackline.evidence.EvidenceRetention;
 import ackline.evidence.EvidenceStore;
 import ackline.evidence.EvidenceTamperedException;
 import ackline.evidence.NewEvidence;
+import ackline.evidence.Sha256;
 import ackline.evidence.StoredEvidence;
+import ackline.evidence.catalogue.EvidenceCatalogue;
 import ackline.id.Ids;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,7 +87,7 @@ class S3EvidenceStore implements EvidenceStore {
 	@Override
 	public StoredEvidence store(NewEvidence evidence) {
 		byte[] body = evidence.body();
-		return store(evidence.kind(), evidence.contentType(), sha256(body), body.length, evidence.links(),
+		return store(evidence.kind(), evidence.contentType(), Sha256.hex(body), body.length, evidence.links(),
 				() -> new ByteArrayInputStream(body), () -> body);
 	}
 
@@ -96,7 +95,7 @@ class S3EvidenceStore implements EvidenceStore {
 	public StoredEvidence storeFile(EvidenceKind kind, String contentType, Path file, EvidenceLinks links) {
 		try {
 			String sha256;
-			try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest())) {
+			try (InputStream in = new DigestInputStream(Files.newInputStream(file), Sha256.digest())) {
 				in.transferTo(java.io.OutputStream.nullOutputStream());
 				sha256 = HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
 			}
@@ -190,7 +189,7 @@ class S3EvidenceStore implements EvidenceStore {
 				throw new S3StorageException(S3StorageException.UNREACHABLE, "reading evidence " + id + ": " + ex, ex);
 			}
 		}
-		String actual = sha256(body);
+		String actual = Sha256.hex(body);
 		if (!stored.sha256().equals(actual)) {
 			throw new EvidenceTamperedException(id, stored.sha256(), actual);
 		}
@@ -211,18 +210,14 @@ class S3EvidenceStore implements EvidenceStore {
 
 	@Override
 	public void setLegalHold(UUID id, boolean on, String reason, String by) {
-		if (reason == null || reason.isBlank()) {
-			throw new IllegalArgumentException("a legal hold change needs a reason");
-		}
+		EvidenceCatalogue.requireReason(reason);
 		Stored stored = stored(id);
 		// the hold on the object first: a hold recorded here but not in force there would be a lie; a body still
 		// waiting in PostgreSQL gets the hold in force when the upload queue moves it
 		if (stored.location() != null) {
 			bucket.legalHold(stored.location(), on);
 		}
-		jdbc.sql("insert into evidence_hold (evidence_id, hold, reason, set_by, at) values (?, ?, ?, ?, ?)")
-			.params(id, on, reason, by, Timestamp.from(clock.instant()))
-			.update();
+		catalogue.recordHold(id, on, reason, by, clock.instant());
 	}
 
 	/** The body's SHA-256 and where it is (null: in the row). */
@@ -237,17 +232,6 @@ class S3EvidenceStore implements EvidenceStore {
 		}).optional().orElseThrow(() -> new IllegalArgumentException("no evidence " + id));
 	}
 
-	static String sha256(byte[] body) {
-		return HexFormat.of().formatHex(digest().digest(body));
-	}
 
-	private static MessageDigest digest() {
-		try {
-			return MessageDigest.getInstance("SHA-256");
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("every JVM has SHA-256", ex);
-		}
-	}
 
 }

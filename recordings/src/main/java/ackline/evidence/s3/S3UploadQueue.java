@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import ackline.evidence.Sha256;
 import ackline.evidence.EvidenceKind;
 import ackline.evidence.EvidenceRetention;
 import io.github.resilience4j.core.IntervalFunction;
@@ -98,7 +99,7 @@ class S3UploadQueue implements SmartLifecycle {
 		if (due == null) {
 			return false;
 		}
-		String actual = S3EvidenceStore.sha256(due.body());
+		String actual = Sha256.hex(due.body());
 		if (!actual.equals(due.sha256())) {
 			// never upload a body that no longer matches: that would launder tampering into a locked object
 			fail(due, now, "body does not match its SHA-256 (read " + actual + ")");

@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.UUID;
 
+import ackline.evidence.Sha256;
 import ackline.evidence.EvidenceKind;
 import ackline.evidence.EvidenceLinks;
 import ackline.evidence.EvidenceProtection;
@@ -62,7 +63,7 @@ class CephRgwWormTests {
 		StoredEvidence stored = store.store(new NewEvidence(EvidenceKind.EMAIL_SENT, "message/rfc822", body,
 				EvidenceLinks.notice("C9", UUID.randomUUID())));
 
-		assertThat(S3EvidenceStore.sha256(store.read(stored.id()))).isEqualTo(stored.sha256());
+		assertThat(Sha256.hex(store.read(stored.id()))).isEqualTo(stored.sha256());
 		S3Location location = store.stored(stored.id()).location();
 		assertThatThrownBy(() -> admin.removeObject(RemoveObjectArgs.builder()
 			.bucket(location.bucket())

@@ -38,6 +38,7 @@ import javax.management.NotificationEmitter;
 import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
 
+import ackline.evidence.Sha256;
 import ackline.evidence.EvidenceKind;
 import ackline.evidence.EvidenceLinks;
 import ackline.evidence.EvidenceRetention;
@@ -154,7 +155,7 @@ class EvidenceBenchmark {
 						EvidenceKind kind = MESSAGE_KINDS[i % MESSAGE_KINDS.length];
 						byte[] body = messageBody(i, kind);
 						messageBytes.addAndGet(body.length);
-						String sha = S3EvidenceStore.sha256(body);
+						String sha = Sha256.hex(body);
 						StoredEvidence e = store.store(new NewEvidence(kind, contentType(kind), body,
 								EvidenceLinks.notice("C%05d".formatted(i % 5000), UUID.randomUUID())));
 						check(e, sha, body.length, errors);
@@ -175,7 +176,7 @@ class EvidenceBenchmark {
 					recordingBytes + messageBytes.get(), cpu, heap, () -> parallel(expected.size(), i -> () -> {
 						Expected x = expected.get(i);
 						byte[] body = store.read(x.id()); // re-hashes against the row
-						if (body.length != x.size() || !S3EvidenceStore.sha256(body).equals(x.sha256())) {
+						if (body.length != x.size() || !Sha256.hex(body).equals(x.sha256())) {
 							errors.add("read back " + x.id() + ": " + body.length + " bytes, not the body stored");
 						}
 						else {

@@ -12,6 +12,7 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import ackline.evidence.Sha256;
 import ackline.evidence.EvidenceKind;
 import ackline.evidence.EvidenceLinks;
 import ackline.evidence.EvidenceProtection;
@@ -66,7 +67,7 @@ class S3EvidenceStoreTests {
 				EvidenceLinks.notice("C1", notice)));
 
 		assertThat(store.read(stored.id())).isEqualTo(body);
-		assertThat(stored.sha256()).isEqualTo(S3EvidenceStore.sha256(body));
+		assertThat(stored.sha256()).isEqualTo(Sha256.hex(body));
 		assertThat(stored.retainUntil()).isEqualTo(EvidenceRetention.defaults().retainUntil(EvidenceKind.SMS_RECEIVED,
 				stored.storedAt()));
 		assertThat(store.find(stored.id())).contains(stored);
@@ -109,7 +110,7 @@ class S3EvidenceStoreTests {
 		StoredEvidence stored = parts.storeFile(EvidenceKind.CALL_RECORDING, "audio/wav", file, EvidenceLinks.none());
 
 		assertThat(stored.size()).isEqualTo(body.length);
-		assertThat(stored.sha256()).isEqualTo(S3EvidenceStore.sha256(body));
+		assertThat(stored.sha256()).isEqualTo(Sha256.hex(body));
 		assertThat(parts.read(stored.id())).isEqualTo(body);
 	}
 
