@@ -54,6 +54,11 @@ class CallbackConfiguration {
 	}
 
 	@Bean
+	LiveViews callbackLiveViews(JdbcClient jdbc, Clock clock) {
+		return new LiveViews(jdbc, clock);
+	}
+
+	@Bean
 	CallbackQueries callbackQueries(JdbcClient jdbc, PlatformTransactionManager transactions, CallScripts scripts,
 			IvrPrompts prompts, Clock clock) {
 		return new CallbackQueries(jdbc, transactions, scripts, prompts, clock);

@@ -37,7 +37,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
  * (Accept-Language; Chinese by default). Each error carries a stable {@code code} for machines. A bad
  * request is never a 500.
  */
-@RestControllerAdvice(basePackages = "ackline.api")
+@RestControllerAdvice(basePackages = { "ackline.api", "ackline.live" })
 class ApiProblems extends ResponseEntityExceptionHandler {
 
 	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ApiProblems.class);

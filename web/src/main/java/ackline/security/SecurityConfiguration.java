@@ -49,6 +49,11 @@ class SecurityConfiguration {
 	}
 
 	@Bean
+	StaffNames staffNames(JdbcClient jdbc, AppUsers users) {
+		return new StaffNames(jdbc, users);
+	}
+
+	@Bean
 	RememberedCredentials authenticationProvider(AppUsers users, PasswordEncoder passwords, Clock clock,
 			@Value("${ackline.security.remember-credentials-for:60s}") java.time.Duration ttl) {
 		DaoAuthenticationProvider dao = new DaoAuthenticationProvider(users);
@@ -107,6 +112,9 @@ class SecurityConfiguration {
 			.requestMatchers(HttpMethod.POST, "/api/v1/evidence/verification").hasAnyRole("AUDITOR", "ADMIN")
 			.requestMatchers(HttpMethod.DELETE, "/api/v1/evidence/**").authenticated()
 			.requestMatchers(HttpMethod.PUT, "/api/v1/evidence/*/retention").authenticated()
+			// live consoles: the handshake needs a signed-in user (session or Basic); streams are checked per role in
+			// ackline.live.LiveAccess (STOMP) and LiveController (snapshots)
+			.requestMatchers("/ws", "/ws/**", "/api/v1/me", "/api/v1/live/**").authenticated()
 			.anyRequest().authenticated())
 			.httpBasic(b -> b.authenticationEntryPoint(basic))
 			.formLogin(Customizer.withDefaults())
