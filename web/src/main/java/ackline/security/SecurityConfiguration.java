@@ -107,6 +107,18 @@ class SecurityConfiguration {
 			.requestMatchers(HttpMethod.POST, "/api/v1/evidence/verification").hasAnyRole("AUDITOR", "ADMIN")
 			.requestMatchers(HttpMethod.DELETE, "/api/v1/evidence/**").authenticated()
 			.requestMatchers(HttpMethod.PUT, "/api/v1/evidence/*/retention").authenticated()
+			// --- QA and task work (issue 5): scorecards, task notes, client history, the agent's queue preview.
+			// Rules above still match first: GET /api/v1/calls/*/scorecard falls under GET /api/v1/calls/** (READERS),
+			// so ScorecardController refuses SYSTEM and other agents' calls itself (403); /api/v1/agents/me/queue and
+			// /api/v1/agents/me/scorecards fall under /api/v1/agents/me/** (AGENT). Ownership (an agent's own task,
+			// call, client) is checked in the controllers, refused with 403 problem details.
+			.requestMatchers(HttpMethod.GET, "/api/v1/quality/criteria").hasAnyRole("AGENT", "SUPERVISOR", "AUDITOR", "ADMIN")
+			.requestMatchers(HttpMethod.PUT, "/api/v1/calls/*/scorecard").hasRole("SUPERVISOR")
+			.requestMatchers(HttpMethod.GET, "/api/v1/calls/*/scorecard").hasAnyRole("AGENT", "SUPERVISOR", "AUDITOR", "ADMIN")
+			.requestMatchers(HttpMethod.GET, "/api/v1/agents/*/scorecards").hasAnyRole("SUPERVISOR", "AUDITOR", "ADMIN")
+			.requestMatchers(HttpMethod.POST, "/api/v1/callbacks/*/notes").hasAnyRole("AGENT", "SUPERVISOR")
+			.requestMatchers(HttpMethod.GET, "/api/v1/clients/*/history").hasAnyRole("AGENT", "SUPERVISOR", "AUDITOR", "ADMIN")
+			// --- end of QA and task work
 			.anyRequest().authenticated())
 			.httpBasic(b -> b.authenticationEntryPoint(basic))
 			.formLogin(Customizer.withDefaults())
