@@ -1,6 +1,5 @@
 package ackline.callback;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
