@@ -376,7 +376,8 @@ public class CallbackQueries {
 		v.put("answers", json(r.get("answers")));
 		v.put("missingAnswers", r.get("missing_answers") == null ? null
 				: List.of(((String) r.get("missing_answers")).split(",")));
-		v.put("notes", r.get("notes"));
+		// the disposition's free text; "notes" on a task's detail are the task's notes (TaskNotes)
+		v.put("dispositionNotes", r.get("notes"));
 		v.put("callBackAt", instant(r.get("call_back_at")));
 		v.put("failureReason", r.get("failure_reason"));
 		v.put("createdAt", instant(r.get("created_at")));
