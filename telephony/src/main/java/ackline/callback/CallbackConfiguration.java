@@ -65,6 +65,11 @@ class CallbackConfiguration {
 	}
 
 	@Bean
+	TaskNotes taskNotes(JdbcClient jdbc, TransactionTemplate tx, ApplicationEventPublisher events, Clock clock) {
+		return new TaskNotes(jdbc, tx, events, clock);
+	}
+
+	@Bean
 	IvrPrompts ivrPrompts(@Value("${ackline.ivr.confirm-digit:1}") String confirmDigit,
 			@Value("${ackline.ivr.attempts:3}") int attempts,
 			@Value("${ackline.ivr.digit-timeout:6s}") java.time.Duration digitTimeout) {

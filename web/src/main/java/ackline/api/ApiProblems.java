@@ -84,6 +84,15 @@ class ApiProblems extends ResponseEntityExceptionHandler {
 		return problem;
 	}
 
+	@ExceptionHandler(AccessRefused.class)
+	ProblemDetail refused(AccessRefused ex) {
+		Locale locale = LocaleContextHolder.getLocale();
+		ProblemDetail problem = problem(HttpStatus.FORBIDDEN, "forbidden",
+				messages.getMessage("forbidden." + ex.code(), null, ex.getMessage(), locale), locale);
+		problem.setProperty("code", ex.code());
+		return problem;
+	}
+
 	@ExceptionHandler(ExportNotFound.class)
 	ProblemDetail exportNotFound(ExportNotFound ex) {
 		Locale locale = LocaleContextHolder.getLocale();

@@ -171,6 +171,40 @@ final class LivePublisher implements AutoCloseable {
 		wallboardDirty.set(true);
 	}
 
+	// --- quality and notes
+
+	/** A supervisor scored a call: supervisors see it with the call, the agent on their own stream (it is their record). */
+	@TransactionalEventListener(fallbackExecution = true)
+	void scorecardSaved(ackline.quality.QualityEvents.ScorecardSaved event) {
+		on(event.callId(), () -> {
+			Map<String, Object> data = new LinkedHashMap<>();
+			data.put("callId", event.callId());
+			data.put("taskId", event.taskId());
+			data.put("agentId", event.agentId());
+			data.put("total", event.total());
+			data.put("revision", event.revision());
+			data.put("scoredBy", event.scoredBy());
+			messages.publish(LiveStream.CALLS, null, "SCORECARD_SAVED", event.callId(), event.at(), data);
+			messages.publish(LiveStream.ME, event.agentId(), "SCORECARD_SAVED", event.callId(), event.at(), data);
+		});
+	}
+
+	@TransactionalEventListener(fallbackExecution = true)
+	void taskNoteAdded(CallbackEvents.TaskNoteAdded event) {
+		on(event.taskId(), () -> callbacks.task(event.taskId()).ifPresent(task -> {
+			Map<String, Object> data = new LinkedHashMap<>();
+			data.put("noteId", event.noteId());
+			data.put("taskId", event.taskId());
+			data.put("author", event.author());
+			data.put("text", event.text());
+			messages.publish(LiveStream.TASKS, null, "TASK_NOTE", event.taskId(), event.at(), data);
+			Object agent = task.get("agentId");
+			if (agent != null) {
+				messages.publish(LiveStream.MY_TASKS, agent.toString(), "TASK_NOTE", event.taskId(), event.at(), data);
+			}
+		}));
+	}
+
 	// --- notices
 
 	@TransactionalEventListener(fallbackExecution = true)
