@@ -86,7 +86,10 @@ public final class LiveClient implements AutoCloseable {
 	}
 
 	public static WebSocketStompClient stompClient() {
-		WebSocketStompClient client = new WebSocketStompClient(new StandardWebSocketClient());
+		StandardWebSocketClient socket = new StandardWebSocketClient();
+		// Tomcat's client gives a handshake 5 s by default: too little on a loaded 2-core machine
+		socket.setUserProperties(Map.of("org.apache.tomcat.websocket.IO_TIMEOUT_MS", "60000"));
+		WebSocketStompClient client = new WebSocketStompClient(socket);
 		client.setMessageConverter(new ByteArrayMessageConverter() {
 			@Override
 			protected boolean supportsMimeType(org.springframework.messaging.MessageHeaders headers) {
@@ -129,6 +132,22 @@ public final class LiveClient implements AutoCloseable {
 			@Override
 			public void handleFrame(StompHeaders headers, Object payload) {
 				received.add(new Received(destination, json.readTree((byte[]) payload), System.currentTimeMillis()));
+			}
+		});
+		return this;
+	}
+
+	/** Subscribes with a handler of the raw bodies instead of collecting them (benchmarks: millions of messages). */
+	public LiveClient subscribe(String destination, java.util.function.Consumer<byte[]> handler) {
+		session.subscribe(destination, new StompFrameHandler() {
+			@Override
+			public Type getPayloadType(StompHeaders headers) {
+				return byte[].class;
+			}
+
+			@Override
+			public void handleFrame(StompHeaders headers, Object payload) {
+				handler.accept((byte[]) payload);
 			}
 		});
 		return this;
