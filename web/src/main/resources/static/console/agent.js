@@ -318,6 +318,7 @@ function showTask(task) {
     state.task = null;
   }
   if (changedTask) {
+    $('script-questions').dataset.renderedFor = '';
     $('disposition-form').reset();
     clearProblem($('disposition-form'));
   }
@@ -464,23 +465,36 @@ function renderScript(task) {
   $('script-title').textContent = script ? `${t('agent.script')} · ${pickLang(script.titleZh, script.titleEn)}` : t('agent.script');
   if (!script) {
     box.replaceChildren();
+    box.dataset.renderedFor = '';
     return;
   }
+  // rebuilt only for another task or language: a live update must not take the field the agent is typing in
+  const renderedFor = `${task.id}|${document.documentElement.lang}`;
+  if (box.dataset.renderedFor === renderedFor) return;
+  box.dataset.renderedFor = renderedFor;
   box.replaceChildren(...script.questions.map((q) => {
     const field = `answers.${q.id}`;
     const input = el('input', {
       type: 'text', name: field, id: `answer-${q.id}`, value: saved[q.id] || '', 'data-testid': `answer-${q.id}`,
       placeholder: t('agent.answerPlaceholder'), 'aria-required': q.required ? 'true' : null,
-      oninput: (e) => { saved[q.id] = e.target.value; },
+      oninput: (e) => {
+        saved[q.id] = e.target.value;
+        e.target.parentElement.querySelectorAll('button').forEach((b) => b.setAttribute('aria-pressed', String(b.textContent === e.target.value)));
+      },
     });
-    const quick = (value) => el('button', {
-      type: 'button', 'data-testid': `answer-${q.id}-${value === t('agent.answerYes') ? 'yes' : 'no'}`,
-      onclick: () => { input.value = value; saved[q.id] = value; input.removeAttribute('aria-invalid'); },
+    const quick = (value, which) => el('button', {
+      type: 'button', 'data-testid': `answer-${q.id}-${which}`, 'aria-pressed': String(saved[q.id] === value),
+      onclick: (e) => {
+        input.value = value;
+        saved[q.id] = value;
+        input.removeAttribute('aria-invalid');
+        e.target.parentElement.querySelectorAll('button').forEach((b) => b.setAttribute('aria-pressed', String(b === e.target)));
+      },
     }, value);
     return el('div', { class: 'question', dataset: { question: q.id } },
       el('label', { class: 'q', for: `answer-${q.id}` }, pickLang(q.textZh, q.textEn),
         q.required ? el('span', { class: 'req' }, `* ${t('agent.requiredMark')}`) : null),
-      el('div', { class: 'answer-row' }, quick(t('agent.answerYes')), quick(t('agent.answerNo')), input),
+      el('div', { class: 'answer-row' }, quick(t('agent.answerYes'), 'yes'), quick(t('agent.answerNo'), 'no'), input),
       el('div', { class: 'field-error', hidden: true, dataset: { errorFor: field } }));
   }));
 }
