@@ -118,7 +118,7 @@ function message(name, m) {
     case 'TASK_STATE': {
       const id = String(data.taskId || m.id);
       const before = state.myTasks.get(id);
-      if (!before) notify(t('agent.assigned', data.clientId || id.slice(0, 8), label('taskState', data.state)));
+      if (!before) notify(t('agent.assigned', data.clientName || data.clientId || id.slice(0, 8), label('taskState', data.state)));
       if (['DONE', 'FAILED', 'CANCELLED'].includes(data.state)) state.myTasks.delete(id);
       else state.myTasks.set(id, { ...(before || {}), ...data, taskId: id });
       if (id === String(state.currentId)) reloadTaskSoon();
@@ -232,7 +232,7 @@ async function loadQueue() {
 function renderQueue() {
   const body = $('queue-rows');
   body.replaceChildren(...state.queue.map((q) => el('tr', { dataset: { taskId: q.id, testid: 'queue-row' } },
-    el('td', {}, q.clientName || q.clientId, ' ', el('span', { class: 'muted mono' }, q.clientName ? q.clientId : ''),
+    el('td', { title: q.clientId }, q.clientName || q.clientId,
       q.reservedForMe ? el('span', { class: 'badge OFFERED', style: 'margin-left:4px' }, t('agent.reservedForMe')) : null),
     el('td', {}, label('taskType', q.type)),
     el('td', { class: 'num' }, q.priority),

@@ -188,7 +188,7 @@ function renderWallboard() {
   $('call-rows').replaceChildren(...calls.map((c) => el('tr', { 'data-testid': 'call-row', dataset: { callId: c.callId, state: c.state } },
     el('td', {}, c.agentId ? agentName(c.agentId) : label('callKind', c.kind)),
     el('td', {}, c.clientId || ''),
-    el('td', {}, c.taskId ? taskLink(c.taskId, label('callKind', c.kind)) : label('callKind', c.kind)),
+    el('td', {}, c.taskId ? taskLink(c.taskId) : label('callKind', c.kind)),
     el('td', {}, el('span', { class: `badge ${c.state}` }, label('callState', c.state))),
     el('td', { class: 'mono' }, el('span', { dataset: { since: c.answeredAt || c.startedAt || '' } }, '')),
     el('td', {}, c.recording && (c.recording.recording || c.recording.state === 'PENDING')
@@ -228,10 +228,12 @@ function agentName(id) {
 }
 
 function taskLink(taskId, text) {
+  const known = state.tasks.get(String(taskId));
+  if (!text) text = known ? `${known.clientName || known.clientId} · ${label('taskType', known.type)}` : String(taskId).slice(0, 8);
   return el('a', {
     href: '#', 'data-testid': 'task-link', dataset: { taskId },
     onclick: (e) => { e.preventDefault(); e.stopPropagation(); openTask(taskId); },
-  }, text || String(taskId).slice(0, 8));
+  }, text);
 }
 
 // ------------------------------------------------------------------ drill-down
@@ -389,14 +391,19 @@ function searchParams(page) {
   return p;
 }
 
+let searchSeq = 0;
+
 async function search(page) {
   const form = $('search-form');
   clearProblem(form);
   if (page < 0) return;
+  const mine = ++searchSeq; // only the latest search's answer is shown
   try {
     const result = await api('GET', `/api/v1/recordings?${searchParams(page)}`);
+    if (mine !== searchSeq) return;
     state.search = { page: result.page, total: result.total, rows: result.content || [] };
   } catch (e) {
+    if (mine !== searchSeq) return;
     showProblem(form, e);
     state.search = { page: 0, total: 0, rows: [] };
   }
@@ -442,10 +449,13 @@ async function openRecording(id) {
     clearProblem($('hold-form'));
     clearProblem($('export-form'));
     $('export-status').hidden = true;
+    $('scorecard-form').dataset.ready = 'false';
     renderSearch();
     renderRecording();
     await Promise.all([loadCriteria(), loadScorecard(recording.callId)]);
+    if (state.selected !== recording) return;
     renderRecording();
+    $('scorecard-form').dataset.ready = 'true';
   } catch (e) {
     toast(e.message, 'error');
   }

@@ -153,6 +153,19 @@ class ConsoleBrowserTests {
 		assertThat(created.status()).as(created.body()).isEqualTo(201);
 		taskId = created.json().get("id").asText();
 
+		// a margin call to another client: the wallboard's notice feed shows it
+		Map<String, Object> notice = new LinkedHashMap<>();
+		notice.put("type", "MARGIN_CALL");
+		notice.put("clientId", clientId + "N");
+		notice.put("clientName", "张三");
+		notice.put("phone", "138" + localPhone.substring(3));
+		notice.put("channels", List.of("SMS"));
+		notice.put("params", Map.of("ratio", "128%", "shortfall", "52,000.00", "deadline", "2026-11-24 15:00"));
+		Api.Reply sent = api.post("/api/v1/notices", "system", notice);
+		assertThat(sent.status()).as(sent.body()).isEqualTo(202);
+		waitFor(supervisor, d -> d.findElements(By.cssSelector("[data-testid=notice-row]")).stream()
+			.anyMatch(r -> r.getText().contains(clientId + "N")));
+
 		// the agent: available, takes the task
 		agent.get(base + "/agent");
 		waitFor(agent, d -> "live".equals(d.findElement(By.id("live-status")).getAttribute("data-status")));
@@ -167,6 +180,19 @@ class ConsoleBrowserTests {
 		assertThat(testId(agent, "task-client").getText()).isEqualTo("钱七");
 		assertThat(agent.findElements(By.cssSelector("[data-question=identity]"))).hasSize(1);
 		waitFor(agent, d -> !d.findElements(By.cssSelector("[data-testid=history-tasks] li")).isEmpty());
+
+		// another task reserved for the agent joins the queue preview, without a reload
+		Map<String, Object> next = new LinkedHashMap<>(task);
+		next.put("type", "MARGIN_CALL_FOLLOWUP");
+		next.put("clientId", clientId + "B");
+		next.put("clientName", "赵六");
+		next.put("phone", "137" + localPhone.substring(3));
+		next.remove("openedOn");
+		next.put("idempotencyKey", UUID.randomUUID().toString());
+		Api.Reply queued = api.post("/api/v1/callbacks", "system", next);
+		assertThat(queued.status()).as(queued.body()).isEqualTo(201);
+		String queuedId = queued.json().get("id").asText();
+		waitFor(agent, d -> !d.findElements(By.cssSelector("[data-testid=queue-row][data-task-id='" + queuedId + "']")).isEmpty());
 
 		// a note on the task
 		testId(agent, "note-text").sendKeys("客户要求下午回电 / asked for an afternoon call");
@@ -194,6 +220,7 @@ class ConsoleBrowserTests {
 		// the wallboard, without a reload: agent1 on the phone, the call among the calls in progress
 		waitFor(supervisor, d -> "ON_CALL".equals(agentRowState(d, "agent1")));
 		waitFor(supervisor, d -> !d.findElements(By.cssSelector("[data-testid=call-row][data-call-id='" + callId + "']")).isEmpty());
+		js(agent, "document.getElementById('toasts').replaceChildren();");
 		screenshot(agent, "agent-console.png");
 		screenshot(supervisor, "supervisor-console.png");
 
@@ -241,8 +268,10 @@ class ConsoleBrowserTests {
 		client.sendKeys(clientId);
 		testId(supervisor, "search-submit").click();
 		By row = By.cssSelector("[data-testid=recording-row][data-call-id='" + callId + "']");
-		waitFor(supervisor, d -> !d.findElements(row).isEmpty());
-		supervisor.findElement(row).click();
+		waitFor(supervisor, d -> {
+			d.findElement(row).click();
+			return true;
+		});
 		waitFor(supervisor, d -> testId(d, "recording-detail").isDisplayed());
 
 		// the audio element loads the WAV through the API and seeks in it (HTTP Range)
@@ -254,7 +283,8 @@ class ConsoleBrowserTests {
 		waitFor(supervisor, d -> ((Number) js(d, "return document.getElementById('player').currentTime;")).doubleValue() > 0);
 
 		// the scorecard: every criterion from the API, scored and saved
-		waitFor(supervisor, d -> !d.findElements(By.cssSelector("#criteria-rows input[type=number]")).isEmpty());
+		waitFor(supervisor, d -> "true".equals(testId(d, "scorecard-form").getAttribute("data-ready")));
+		assertThat(supervisor.findElements(By.cssSelector("#criteria-rows input[type=number]"))).hasSize(5);
 		List<WebElement> scores = supervisor.findElements(By.cssSelector("#criteria-rows input[type=number]"));
 		int total = 0;
 		for (WebElement score : scores) {
