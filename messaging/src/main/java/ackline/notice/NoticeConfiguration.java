@@ -92,6 +92,11 @@ class NoticeConfiguration {
 	}
 
 	@Bean
+	NoticeViews noticeViews(JdbcClient jdbc, Clock clock) {
+		return new NoticeViews(jdbc, clock);
+	}
+
+	@Bean
 	NoticeQueries noticeQueries(JdbcClient jdbc, EvidenceStore evidence,
 			org.springframework.transaction.PlatformTransactionManager transactions) {
 		return new NoticeQueries(jdbc, evidence, transactions);

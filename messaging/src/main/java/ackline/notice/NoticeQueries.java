@@ -127,6 +127,24 @@ public class NoticeQueries {
 		return new Page(items, page, size, total);
 	}
 
+	/** A notice as a client's history lists it: what was sent, how, and how (and when) the client acknowledged. */
+	public record ClientNotice(UUID id, String type, String status, List<String> channels, OffsetDateTime createdAt,
+			OffsetDateTime acknowledgedAt, String ackChannel) {
+	}
+
+	/** The client's notices, newest first, at most {@code limit}. */
+	public List<ClientNotice> forClient(String clientId, int limit) {
+		return jdbc.sql("""
+				select n.id, n.type, n.status, n.channels, n.created_at, n.acknowledged_at, a.channel as ack_channel
+				from notice n left join acknowledgement a on a.notice_id = n.id
+				where n.client_id = ? order by n.created_at desc, n.id desc limit ?""")
+			.params(clientId, limit)
+			.query((rs, n) -> new ClientNotice(rs.getObject("id", UUID.class), rs.getString("type"),
+					rs.getString("status"), Arrays.asList((String[]) rs.getArray("channels").getArray()),
+					time(rs, "created_at"), time(rs, "acknowledged_at"), rs.getString("ack_channel")))
+			.list();
+	}
+
 	private NoticeSummary summary(ResultSet rs, int n) throws SQLException {
 		return new NoticeSummary(rs.getObject("id", UUID.class), rs.getString("ref"), rs.getString("type"),
 				rs.getString("status"), rs.getString("client_id"), rs.getString("client_name"), rs.getString("phone"),

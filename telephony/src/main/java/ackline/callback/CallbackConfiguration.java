@@ -54,9 +54,19 @@ class CallbackConfiguration {
 	}
 
 	@Bean
+	LiveViews callbackLiveViews(JdbcClient jdbc, Clock clock) {
+		return new LiveViews(jdbc, clock);
+	}
+
+	@Bean
 	CallbackQueries callbackQueries(JdbcClient jdbc, PlatformTransactionManager transactions, CallScripts scripts,
 			IvrPrompts prompts, Clock clock) {
 		return new CallbackQueries(jdbc, transactions, scripts, prompts, clock);
+	}
+
+	@Bean
+	TaskNotes taskNotes(JdbcClient jdbc, TransactionTemplate tx, ApplicationEventPublisher events, Clock clock) {
+		return new TaskNotes(jdbc, tx, events, clock);
 	}
 
 	@Bean

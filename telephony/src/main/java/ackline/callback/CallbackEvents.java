@@ -53,4 +53,8 @@ public final class CallbackEvents {
 	public record IvrKeyPressed(UUID callId, UUID noticeId, String clientId, String digits, boolean confirmed, Instant at) {
 	}
 
+	/** A note was added to a task (by the agent working it or a supervisor); notes are never changed. */
+	public record TaskNoteAdded(UUID noteId, UUID taskId, String author, String text, Instant at) {
+	}
+
 }

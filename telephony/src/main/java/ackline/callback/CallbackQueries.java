@@ -60,6 +60,7 @@ public class CallbackQueries {
 				calls.add(callView(call));
 			}
 			view.put("calls", calls);
+			view.put("notes", TaskNotes.list(jdbc, id));
 			view.put("history", jdbc.sql("select at, kind, detail from callback_event where task_id = ? order by seq")
 				.param(id).query().listOfRows().stream().map(r -> {
 					Map<String, Object> e = new LinkedHashMap<>();
@@ -126,6 +127,72 @@ public class CallbackQueries {
 			.params(taskId, agentId, agentId, agentId)
 			.query(Long.class)
 			.single() > 0;
+	}
+
+	/** Whether the task is reserved for (assigned to) or offered to the agent: the agent may write notes on it. */
+	public boolean assignedTo(UUID taskId, String agentId) {
+		return jdbc.sql("select count(*) from callback_task where id = ? and (agent_id = ? or offered_to = ?)")
+			.params(taskId, agentId, agentId)
+			.query(Long.class)
+			.single() > 0;
+	}
+
+	/**
+	 * Whether the client has a task the agent is working now: open, and reserved for or offered to the agent (the
+	 * agent may then read the client's history).
+	 */
+	public boolean clientOfAgentsTask(String clientId, String agentId) {
+		return jdbc.sql("""
+				select count(*) from callback_task
+				where client_id = ? and state not in ('DONE', 'FAILED', 'CANCELLED') and (agent_id = ? or offered_to = ?)""")
+			.params(clientId, agentId, agentId)
+			.query(Long.class)
+			.single() > 0;
+	}
+
+	/** A client's task, as the client's history lists it. */
+	public record ClientTask(UUID id, String type, String state, Instant dueBy, String disposition, String agentId,
+			Instant closedAt) {
+	}
+
+	/** A client's call, as the client's history lists it; {@code recording} has its state and evidence id. */
+	public record ClientCall(UUID id, UUID taskId, String agentId, Instant startedAt, Instant answeredAt, Instant endedAt,
+			String outcome, String disposition, Map<String, Object> recording) {
+	}
+
+	/** The client's tasks and calls (agent and IVR calls), newest first, up to {@code limit} of each. */
+	public ClientActivity clientActivity(String clientId, int limit) {
+		return snapshot.execute(status -> {
+			List<ClientTask> tasks = jdbc.sql("""
+					select id, type, state, due_by, disposition, coalesce(offered_to, agent_id) as agent, completed_at
+					from callback_task where client_id = ? order by created_at desc, id desc limit ?""")
+				.params(clientId, limit)
+				.query((rs, n) -> new ClientTask(rs.getObject("id", UUID.class), rs.getString("type"),
+						rs.getString("state"), instant(rs.getTimestamp("due_by")), rs.getString("disposition"),
+						rs.getString("agent"), instant(rs.getTimestamp("completed_at"))))
+				.list();
+			List<ClientCall> calls = jdbc.sql("""
+					select c.id, c.task_id, c.agent_id, c.created_at, c.answered_at, c.ended_at, c.outcome,
+					       t.disposition, c.recording_state, c.recording_evidence
+					from call c left join callback_task t on t.id = c.task_id
+					where coalesce(c.client_id, t.client_id) = ? order by c.created_at desc, c.id desc limit ?""")
+				.params(clientId, limit)
+				.query((rs, n) -> {
+					Map<String, Object> recording = new LinkedHashMap<>();
+					recording.put("state", rs.getString("recording_state"));
+					recording.put("evidenceId", rs.getObject("recording_evidence", UUID.class));
+					return new ClientCall(rs.getObject("id", UUID.class), rs.getObject("task_id", UUID.class),
+							rs.getString("agent_id"), instant(rs.getTimestamp("created_at")),
+							instant(rs.getTimestamp("answered_at")), instant(rs.getTimestamp("ended_at")),
+							rs.getString("outcome"), rs.getString("disposition"), recording);
+				})
+				.list();
+			return new ClientActivity(tasks, calls);
+		});
+	}
+
+	/** A client's tasks and calls, newest first. */
+	public record ClientActivity(List<ClientTask> tasks, List<ClientCall> calls) {
 	}
 
 	/** Open tasks per type and state, and how many are overdue: the queue's depth. */
@@ -309,7 +376,8 @@ public class CallbackQueries {
 		v.put("answers", json(r.get("answers")));
 		v.put("missingAnswers", r.get("missing_answers") == null ? null
 				: List.of(((String) r.get("missing_answers")).split(",")));
-		v.put("notes", r.get("notes"));
+		// the disposition's free text; "notes" on a task's detail are the task's notes (TaskNotes)
+		v.put("dispositionNotes", r.get("notes"));
 		v.put("callBackAt", instant(r.get("call_back_at")));
 		v.put("failureReason", r.get("failure_reason"));
 		v.put("createdAt", instant(r.get("created_at")));

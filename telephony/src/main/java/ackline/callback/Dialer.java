@@ -2,7 +2,6 @@ package ackline.callback;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,6 +53,8 @@ public class Dialer {
 
 	private final boolean enforceRequiredAnswers;
 
+	private final OfferOrder offers;
+
 	private volatile java.util.function.Consumer<String> onAgentAvailable = agentId -> {
 	};
 
@@ -70,6 +71,7 @@ public class Dialer {
 		this.clock = clock;
 		this.meters = meters;
 		this.enforceRequiredAnswers = enforceRequiredAnswers;
+		this.offers = new OfferOrder(jdbc, settings);
 	}
 
 	void onAgentAvailable(java.util.function.Consumer<String> hook) {
@@ -193,48 +195,23 @@ public class Dialer {
 			if (open.isEmpty()) {
 				return null;
 			}
-			String[] types = Transitions.names(open).toArray(String[]::new);
-			Instant dayStart = LocalDate.ofInstant(now, CallingWindows.ZONE).atStartOfDay(CallingWindows.ZONE).toInstant();
+			Instant dayStart = OfferOrder.dayStart(now);
 			String team = (String) agent.get("team");
-			Instant releasedBefore = now.minus(settings.reservationRelease());
-			// reserved for this agent first, then the team's and released reservations; each walks its partial index in
-			// offer order and stops at the first few rows, whose clients' daily caps are then checked
+			// reserved for this agent first, then the team's and released reservations (OfferOrder: one definition,
+			// shared with the preview); each walks its partial index in offer order and stops at the first few rows,
+			// whose clients' daily caps are then checked
 			Map<String, Object> task = null;
 			for (int round = 0; round < 10 && task == null; round++) {
-				List<Map<String, Object>> candidates = jdbc.sql("""
-						select * from callback_task t
-						where t.state = 'QUEUED' and t.agent_id = ? and t.next_attempt_at <= ? and t.type = any(?)
-						order by t.priority desc, t.due_by, t.id
-						limit 5
-						for update of t skip locked""")
-					.params(agentId, Transitions.ts(now), types)
-					.query()
-					.listOfRows();
+				List<Map<String, Object>> candidates = offers.reserved(agentId, now, open, 5, true);
 				if (candidates.isEmpty()) {
-					candidates = jdbc.sql("""
-							select * from callback_task t
-							where t.state = 'QUEUED' and t.next_attempt_at <= ? and t.type = any(?)
-							  and (t.team is null or t.team = ?)
-							  and (t.agent_id is null or (t.agent_id <> ? and t.created_at < ? and not exists (
-							        select 1 from agent r where r.id = t.agent_id
-							        and (r.state not in ('OFFLINE', 'PAUSED') or r.since >= ?))))
-							order by t.priority desc, t.due_by, t.id
-							limit 5
-							for update of t skip locked""")
-						.params(Transitions.ts(now), types, team, agentId, Transitions.ts(releasedBefore),
-								Transitions.ts(releasedBefore))
-						.query()
-						.listOfRows();
+					candidates = offers.shared(agentId, team, now, open, 5, true);
 				}
 				if (candidates.isEmpty()) {
 					return null;
 				}
 				for (Map<String, Object> candidate : candidates) {
-					long today = jdbc.sql("select count(*) from call where phone = ? and created_at >= ?")
-						.params(candidate.get("phone"), Transitions.ts(dayStart))
-						.query(Long.class)
-						.single();
-					if (today < settings.perClientDailyCap()) {
+					long today = offers.callsToday(candidate.get("phone"), now);
+					if (offers.underDailyCap(today)) {
 						task = candidate;
 						break;
 					}
@@ -260,6 +237,48 @@ public class Dialer {
 			meters.counter("ackline.callbacks.offered").increment();
 			return taskId;
 		}));
+	}
+
+	/** A task as the queue preview shows it: what {@link #next} would offer, in that order. */
+	public record QueuedTask(UUID id, CallbackType type, String clientId, String clientName, int priority, Instant dueBy,
+			long secondsLeft, boolean reservedForMe, boolean inWindowNow) {
+	}
+
+	/**
+	 * The tasks {@link #next} would offer this agent, in its order ({@link OfferOrder}), without offering or locking
+	 * any: reserved for the agent first, then the team's. Tasks of every type are listed in that order, those whose
+	 * calling window is closed now with {@code inWindowNow} false (the offer skips them until it opens); a task whose
+	 * client has had today's cap of calls is left out, as the offer defers it to tomorrow. The task already offered
+	 * to the agent is not in the queue any more and is not listed.
+	 */
+	public List<QueuedTask> preview(String agentId, int limit) {
+		Instant now = clock.instant();
+		String team = agent(agentId).map(AgentView::team).orElse(settings.defaultTeam());
+		List<CallbackType> all = List.of(CallbackType.values());
+		Map<String, Long> callsToday = new java.util.HashMap<>();
+		List<QueuedTask> preview = new ArrayList<>();
+		// a few more rows than asked for, as some may be over their client's cap
+		int fetch = limit + 20;
+		for (boolean reserved : new boolean[] { true, false }) {
+			List<Map<String, Object>> rows = reserved ? offers.reserved(agentId, now, all, fetch, false)
+					: offers.shared(agentId, team, now, all, fetch, false);
+			for (Map<String, Object> r : rows) {
+				if (preview.size() >= limit) {
+					return preview;
+				}
+				String phone = (String) r.get("phone");
+				long today = callsToday.computeIfAbsent(phone, p -> offers.callsToday(p, now));
+				if (!offers.underDailyCap(today)) {
+					continue;
+				}
+				CallbackType type = CallbackType.valueOf((String) r.get("type"));
+				Instant due = Transitions.instant(r.get("due_by"));
+				preview.add(new QueuedTask((UUID) r.get("id"), type, (String) r.get("client_id"),
+						(String) r.get("client_name"), ((Number) r.get("priority")).intValue(), due,
+						java.time.Duration.between(now, due).toSeconds(), reserved, windows.isOpen(type, now)));
+			}
+		}
+		return preview;
 	}
 
 	/** The call the agent's dial created. */

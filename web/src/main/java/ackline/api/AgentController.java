@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** API v1 for agents in the call-back queue: my state, my next task; supervisors list everyone. */
@@ -54,6 +55,15 @@ class AgentController {
 			.flatMap(queries::task)
 			.map(ResponseEntity::ok)
 			.orElseGet(() -> ResponseEntity.noContent().build());
+	}
+
+	/** The next tasks the dialer would offer me, in its order, without offering them; {@code limit} 1 to 50. */
+	@GetMapping("/me/queue")
+	List<Dialer.QueuedTask> queue(@RequestParam(defaultValue = "10") int limit, Authentication user) {
+		if (limit < 1 || limit > 50) {
+			throw new CallbackRejected(List.of(FieldError.of("limit", "size.invalid", "must be 1 to 50", 50)));
+		}
+		return dialer.preview(user.getName(), limit);
 	}
 
 	@GetMapping

@@ -37,7 +37,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
  * (Accept-Language; Chinese by default). Each error carries a stable {@code code} for machines. A bad
  * request is never a 500.
  */
-@RestControllerAdvice(basePackages = "ackline.api")
+@RestControllerAdvice(basePackages = { "ackline.api", "ackline.live" })
 class ApiProblems extends ResponseEntityExceptionHandler {
 
 	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ApiProblems.class);
@@ -81,6 +81,15 @@ class ApiProblems extends ResponseEntityExceptionHandler {
 				messages.getMessage("conflict." + ex.code(), null, ex.getMessage(), locale), locale);
 		problem.setProperty("code", ex.code());
 		problem.setProperty("reason", ex.getMessage());
+		return problem;
+	}
+
+	@ExceptionHandler(AccessRefused.class)
+	ProblemDetail refused(AccessRefused ex) {
+		Locale locale = LocaleContextHolder.getLocale();
+		ProblemDetail problem = problem(HttpStatus.FORBIDDEN, "forbidden",
+				messages.getMessage("forbidden." + ex.code(), null, ex.getMessage(), locale), locale);
+		problem.setProperty("code", ex.code());
 		return problem;
 	}
 

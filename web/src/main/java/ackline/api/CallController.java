@@ -6,6 +6,7 @@ import java.util.UUID;
 import ackline.callback.CallbackNotFound;
 import ackline.callback.CallbackQueries;
 import ackline.callback.Dialer;
+import ackline.quality.Scorecards;
 
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
@@ -24,9 +25,12 @@ class CallController {
 
 	private final Dialer dialer;
 
-	CallController(CallbackQueries queries, Dialer dialer) {
+	private final Scorecards scorecards;
+
+	CallController(CallbackQueries queries, Dialer dialer, Scorecards scorecards) {
 		this.queries = queries;
 		this.dialer = dialer;
+		this.scorecards = scorecards;
 	}
 
 	@GetMapping("/{id}")
@@ -35,7 +39,9 @@ class CallController {
 		if (Roles.isOnlyAgent(user) && !user.getName().equals(call.get("agentId"))) {
 			throw new CallbackNotFound("call", id);
 		}
-		return call;
+		Map<String, Object> view = new java.util.LinkedHashMap<>(call);
+		view.put("scorecard", ScorecardController.summary(scorecards.summaries(java.util.List.of(id)).get(id)));
+		return view;
 	}
 
 	@PostMapping("/{id}/hangup")

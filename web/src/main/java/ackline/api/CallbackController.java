@@ -13,6 +13,7 @@ import ackline.callback.CallbackRejected;
 import ackline.callback.CallbackRequest;
 import ackline.callback.CallbackType;
 import ackline.callback.Dialer;
+import ackline.callback.TaskNotes;
 import ackline.callback.TaskState;
 import ackline.validation.FieldError;
 
@@ -38,10 +39,13 @@ class CallbackController {
 
 	private final Dialer dialer;
 
-	CallbackController(CallbackIntake intake, CallbackQueries queries, Dialer dialer) {
+	private final TaskNotes notes;
+
+	CallbackController(CallbackIntake intake, CallbackQueries queries, Dialer dialer, TaskNotes notes) {
 		this.intake = intake;
 		this.queries = queries;
 		this.dialer = dialer;
+		this.notes = notes;
 	}
 
 	@PostMapping
@@ -120,6 +124,29 @@ class CallbackController {
 		body.put("id", id);
 		body.put("state", state);
 		return body;
+	}
+
+	/** A note's {@code text}, at most 2000 characters. */
+	record NoteRequest(String text) {
+	}
+
+	/**
+	 * Appends a note to the task: an agent on a task reserved for or offered to them (else 403), a supervisor on any.
+	 */
+	@PostMapping("/{id}/notes")
+	ResponseEntity<TaskNotes.Note> addNote(@PathVariable UUID id, @RequestBody(required = false) NoteRequest request,
+			Authentication user) {
+		boolean supervisor = Roles.has(user, "SUPERVISOR");
+		if (!supervisor) {
+			if (queries.task(id).isEmpty()) {
+				throw new CallbackNotFound("task", id);
+			}
+			if (!queries.assignedTo(id, user.getName())) {
+				throw new AccessRefused("task.not-yours", "the task is neither reserved for nor offered to the agent");
+			}
+		}
+		TaskNotes.Note note = notes.add(id, user.getName(), request == null ? null : request.text());
+		return ResponseEntity.status(HttpStatus.CREATED).body(note);
 	}
 
 }

@@ -14,6 +14,7 @@ import ackline.audit.AuditLog;
 import ackline.callback.CallbackQueries;
 import ackline.evidence.EvidenceStore;
 import ackline.evidence.StoredEvidence;
+import ackline.quality.Scorecards;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.http.HttpHeaders;
@@ -46,8 +47,12 @@ class RecordingController {
 
 	private final boolean agentsPlayOwn;
 
+	private final Scorecards scorecards;
+
 	RecordingController(CallbackQueries queries, EvidenceStore evidence, AuditLog audit,
-			@org.springframework.beans.factory.annotation.Value("${ackline.evidence.agents-play-own:false}") boolean agentsPlayOwn) {
+			@org.springframework.beans.factory.annotation.Value("${ackline.evidence.agents-play-own:false}") boolean agentsPlayOwn,
+			Scorecards scorecards) {
+		this.scorecards = scorecards;
 		this.queries = queries;
 		this.evidence = evidence;
 		this.audit = audit;
@@ -73,7 +78,13 @@ class RecordingController {
 		CallbackQueries.RecordingFilter filter = new CallbackQueries.RecordingFilter(blankToNull(clientId), agent,
 				upper(type), from, to, minSeconds, maxSeconds, upper(disposition), acknowledged);
 		CallbackQueries.RecordingPage found = queries.recordings(filter, page, size);
-		List<Map<String, Object>> content = found.content().stream().map(this::withRetention).toList();
+		Map<UUID, Scorecards.Summary> scored = scorecards
+			.summaries(found.content().stream().map(r -> (UUID) r.get("callId")).toList());
+		List<Map<String, Object>> content = found.content().stream().map(r -> {
+			Map<String, Object> item = withRetention(r);
+			item.put("scorecard", ScorecardController.summary(scored.get((UUID) r.get("callId"))));
+			return item;
+		}).toList();
 		Map<String, Object> detail = new LinkedHashMap<>();
 		detail.put("filter", filter);
 		detail.put("page", page);

@@ -24,14 +24,31 @@ class RedisConfiguration {
 
 	@Bean(destroyMethod = "close")
 	UnifiedJedis jedis(RedisSettings settings) {
-		URI uri = URI.create(settings.url());
 		GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
 		pool.setMaxTotal(settings.poolSize());
 		pool.setMaxIdle(settings.poolSize());
 		pool.setMinIdle(2);
 		pool.setTestWhileIdle(true);
+		return new JedisPooled(address(settings), clientConfig(settings, settings.timeout()), pool);
+	}
+
+	/** Live messages to every node through pub/sub on a connection of its own (it blocks while subscribed). */
+	@Bean(destroyMethod = "close")
+	RedisLiveFanOut liveFanOut(UnifiedJedis jedis, RedisSettings settings) {
+		// pings every 10 s keep a silent subscription from timing out and expose a dead one
+		return new RedisLiveFanOut(jedis, address(settings), clientConfig(settings, java.time.Duration.ofSeconds(30)),
+				settings.keyPrefix());
+	}
+
+	private static HostAndPort address(RedisSettings settings) {
+		URI uri = URI.create(settings.url());
+		return new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort());
+	}
+
+	private static DefaultJedisClientConfig clientConfig(RedisSettings settings, java.time.Duration socketTimeout) {
+		URI uri = URI.create(settings.url());
 		DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
-			.socketTimeoutMillis((int) settings.timeout().toMillis())
+			.socketTimeoutMillis((int) socketTimeout.toMillis())
 			.connectionTimeoutMillis((int) settings.timeout().toMillis())
 			.ssl("rediss".equals(uri.getScheme()));
 		if (uri.getUserInfo() != null) {
@@ -50,7 +67,7 @@ class RedisConfiguration {
 		if (path != null && path.length() > 1) {
 			config.database(Integer.parseInt(path.substring(1)));
 		}
-		return new JedisPooled(new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort()), config.build(), pool);
+		return config.build();
 	}
 
 	@Bean

@@ -175,7 +175,8 @@ class CallbackQueueIntegrationTests {
 		assertThat(api.post("/api/v1/agents/me/next", "prio1", "").status()).isEqualTo(204);
 		JsonNode failed = api.get("/api/v1/callbacks/" + low, "system").json();
 		assertThat(failed.get("failureReason").asText()).isEqualTo("INVALID_NUMBER");
-		assertThat(failed.get("notes").asText()).isEqualTo("空号");
+		assertThat(failed.get("dispositionNotes").asText()).isEqualTo("空号");
+		assertThat(failed.get("notes").isArray()).as("the task's notes, not the disposition's").isTrue();
 	}
 
 	@Test

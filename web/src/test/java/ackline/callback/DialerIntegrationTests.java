@@ -1,6 +1,5 @@
 package ackline.callback;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -17,6 +16,7 @@ import ackline.evidence.EvidenceStore;
 import ackline.pbx.CallScript;
 import ackline.pbx.SimulatedPbx;
 import ackline.testing.Api;
+import ackline.testing.CallbackFixture;
 import ackline.testing.ChildApp;
 import ackline.testing.TestServices;
 import ackline.testing.TwilioStub;
@@ -51,7 +51,7 @@ class DialerIntegrationTests {
 
 	static final TwilioStub twilio = TwilioStub.withJournal();
 
-	static final Path spool = tempDir();
+	static final Path spool = CallbackFixture.spool();
 
 	static final int amiPort = ChildApp.freePort();
 
@@ -65,15 +65,7 @@ class DialerIntegrationTests {
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
 		TestServices.register(registry, twilio::baseUrl);
-		registry.add("ackline.asterisk.enabled", () -> "true");
-		registry.add("ackline.asterisk.host", () -> "127.0.0.1");
-		registry.add("ackline.asterisk.port", () -> Integer.toString(amiPort));
-		registry.add("ackline.asterisk.agi-bind", () -> "127.0.0.1");
-		registry.add("ackline.asterisk.agi-port", () -> Integer.toString(agiPort));
-		registry.add("ackline.asterisk.agi-url", () -> "agi://127.0.0.1:" + agiPort + "/notice-ack");
-		registry.add("ackline.asterisk.recordings-dir", spool::toString);
-		registry.add("ackline.asterisk.reconnect-min", () -> "200ms");
-		registry.add("ackline.asterisk.reconnect-max", () -> "1s");
+		CallbackFixture.registerPbx(registry, amiPort, agiPort, spool);
 		registry.add("ackline.callbacks.recordings-interval", () -> "200ms");
 		registry.add("ackline.callbacks.reconcile-interval", () -> "1s");
 		registry.add("ackline.callbacks.progressive-interval", () -> "500ms");
@@ -109,6 +101,8 @@ class DialerIntegrationTests {
 
 	Api api;
 
+	CallbackFixture callbacks;
+
 	@BeforeAll
 	void setUp() {
 		api = new Api(port);
@@ -120,75 +114,39 @@ class DialerIntegrationTests {
 		pbx.stop();
 	}
 
-	private static Path tempDir() {
-		try {
-			return Files.createTempDirectory("ackline-spool");
+	private CallbackFixture callbacks() {
+		if (callbacks == null) {
+			callbacks = new CallbackFixture(api, jdbc, users);
 		}
-		catch (java.io.IOException ex) {
-			throw new java.io.UncheckedIOException(ex);
-		}
+		return callbacks;
 	}
 
 	private String agent() {
-		String name = "ag" + UUID.randomUUID().toString().substring(0, 8);
-		users.agent(name);
-		jdbc.sql("insert into agent (id, state, mode, team, endpoint, since, updated_at) values (?, 'OFFLINE', 'PREVIEW', ?, ?, now(), now())")
-			.params(name, "team-" + name, name).update();
-		return name;
+		return callbacks().agent();
 	}
 
-	/** A task reserved for (and only visible to the team of) this agent, for a number of its own. */
 	private String task(String agent, String type, String phone) {
-		Map<String, Object> t = new LinkedHashMap<>();
-		t.put("type", type);
-		t.put("clientId", "C" + UUID.randomUUID().toString().substring(0, 8));
-		t.put("clientName", "王五");
-		t.put("phone", phone);
-		t.put("dueBy", "2030-01-01T20:00:00+08:00");
-		t.put("agentId", agent);
-		t.put("team", "team-" + agent);
-		Api.Reply r = api.post("/api/v1/callbacks", "system", t);
-		assertThat(r.status()).as(r.body()).isEqualTo(201);
-		return r.json().get("id").asText();
+		return callbacks().task(agent, type, phone);
 	}
 
-	private static int n = 0;
-
-	private static synchronized String phone() {
-		return "1390000" + String.format("%04d", ++n);
+	private static String phone() {
+		return CallbackFixture.phone();
 	}
 
 	private String takeAndDial(String agent, String taskId) {
-		assertThat(api.put("/api/v1/agents/me/state", agent, Map.of("state", "AVAILABLE")).status()).isEqualTo(200);
-		Api.Reply next = api.post("/api/v1/agents/me/next", agent, "");
-		assertThat(next.status()).as(next.body()).isEqualTo(200);
-		assertThat(next.json().get("id").asText()).isEqualTo(taskId);
-		Api.Reply dial = api.post("/api/v1/callbacks/" + taskId + "/dial", agent, "");
-		assertThat(dial.status()).as(dial.body()).isEqualTo(202);
-		return dial.json().get("callId").asText();
+		return callbacks().takeAndDial(agent, taskId);
 	}
 
 	private JsonNode task(String id) {
-		return api.get("/api/v1/callbacks/" + id, "system").json();
+		return callbacks().task(id);
 	}
 
 	private JsonNode awaitTask(String id, String what, java.util.function.Predicate<JsonNode> until) {
-		List<JsonNode> last = new ArrayList<>(List.of(task(id)));
-		try {
-			await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-				last.set(0, task(id));
-				return until.test(last.get(0));
-			});
-		}
-		catch (org.awaitility.core.ConditionTimeoutException ex) {
-			throw new AssertionError(what + " never happened; task is " + last.get(0).toPrettyString(), ex);
-		}
-		return last.get(0);
+		return callbacks().awaitTask(id, what, until);
 	}
 
 	private static JsonNode lastCall(JsonNode task) {
-		JsonNode calls = task.get("calls");
-		return calls.get(calls.size() - 1);
+		return CallbackFixture.lastCall(task);
 	}
 
 	private static List<String> kinds(JsonNode call) {

@@ -25,11 +25,17 @@ public final class ChildApp {
 
 	/** The application as a separate JVM, on the main classpath only (no test classes: nothing of the tests leaks in). */
 	public static Process start(List<String> args, String name) throws IOException {
+		return start(List.of("-Xmx512m", "-XX:TieredStopAtLevel=1"), args, name);
+	}
+
+	/** The application as a separate JVM with the given JVM options (a benchmark wants the full JIT and more heap). */
+	public static Process start(List<String> jvmOptions, List<String> args, String name) throws IOException {
 		String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
 			.filter(entry -> !entry.endsWith("test-classes") && !entry.endsWith("-tests.jar"))
 			.collect(Collectors.joining(File.pathSeparator));
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Xmx512m", "-XX:TieredStopAtLevel=1", "-cp", classpath, "ackline.AcklineApplication"));
+		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+		command.addAll(jvmOptions);
+		command.addAll(List.of("-cp", classpath, "ackline.AcklineApplication"));
 		command.addAll(args);
 		Path log = Path.of("target", "process-kill-" + name + ".log");
 		Files.createDirectories(log.getParent());
