@@ -17,7 +17,6 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
-import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
@@ -92,6 +91,10 @@ class SecurityConfiguration {
 			.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
 			.requestMatchers("/actuator/**").hasRole("ADMIN")
 			.requestMatchers("/login", "/error", "/favicon.ico", "/css/**", "/js/**").permitAll()
+			// the consoles: pages by role; their scripts, styles and the STOMP client for anyone signed in
+			.requestMatchers("/agent", "/agent/**").hasRole("AGENT")
+			.requestMatchers("/supervisor", "/supervisor/**").hasAnyRole("SUPERVISOR", "AUDITOR", "ADMIN")
+			.requestMatchers("/console/**", "/webjars/**").authenticated()
 			.requestMatchers(HttpMethod.POST, "/api/v1/notices", "/api/v1/notices/batch").hasAnyRole("SYSTEM", "ADMIN")
 			.requestMatchers(HttpMethod.GET, "/api/v1/notices", "/api/v1/notices/**").hasAnyRole(READERS)
 			.requestMatchers(HttpMethod.GET, "/api/v1/replies").hasAnyRole("AGENT", "SUPERVISOR", "AUDITOR", "ADMIN")
@@ -129,7 +132,7 @@ class SecurityConfiguration {
 			// --- end of QA and task work
 			.anyRequest().authenticated())
 			.httpBasic(b -> b.authenticationEntryPoint(basic))
-			.formLogin(Customizer.withDefaults())
+			.formLogin(form -> form.successHandler(new ConsoleLanding()))
 			.exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(basic, api)
 				.accessDeniedHandler(new AuditedAccessDenied(audit)))
 			.csrf(csrf -> csrf.ignoringRequestMatchers(script));
