@@ -3,9 +3,11 @@
 //   1. subscribe first and buffer what arrives;
 //   2. fetch the snapshot, hand its items over, remember its seq;
 //   3. apply the buffered and later messages with seq > that seq, in order;
-//   4. a gap (seq > last + 1), a reset (seq < last) or a RESYNC message → fetch that stream's snapshot again
+//   4. a gap (seq > last + 1), a reset (seq back to 1, or far below the last) or a RESYNC message → fetch that stream's snapshot again
 //      (buffering meanwhile);
-//   5. the WebSocket closed → stompjs reconnects with back-off; on the new connection every stream starts at 1 again.
+//   5. the WebSocket closed → stompjs reconnects with back-off; the new connection loads every stream's snapshot again.
+// A message numbered at or below the snapshot's seq that arrives late is older than the snapshot: ignored. A reset is
+// a number far below the last one (Redis flushed: numbering restarts at 1).
 // No polling: nothing is fetched except on connect, on a gap, reset or RESYNC.
 import { Client, ReconnectionTimeMode } from '/webjars/stomp__stompjs/7.2.1/esm6/index.js';
 import { api, csrfHeaders } from './common.js';
@@ -91,11 +93,12 @@ export class LiveClient {
   apply(stream, message) {
     const seq = Number(message.seq);
     const known = stream.last !== null;
-    if (message.type === 'RESYNC' || (known && (seq > stream.last + 1 || seq < stream.last))) {
+    const reset = known && seq < stream.last && (seq === 1 || stream.last - seq > 1000);
+    if (message.type === 'RESYNC' || reset || (known && seq > stream.last + 1)) {
       this.resync(stream);
       return;
     }
-    if (known && seq === stream.last) return; // a duplicate: deltas are full states, nothing new
+    if (known && seq <= stream.last) return; // late or duplicate: the snapshot (or a later message) already has it
     stream.last = seq;
     this.options.onMessage(stream.name, message);
   }
