@@ -27,6 +27,7 @@ import io.minio.MinioAsyncClient;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
+import io.minio.SetObjectRetentionArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.http.Method;
 import io.minio.messages.ObjectLockConfiguration;
@@ -96,18 +97,39 @@ class S3Bucket {
 	 */
 	S3Location put(String key, String contentType, InputStream body, long size, String sha256, Instant retainUntil,
 			boolean legalHold) {
-		return call("put " + key, () -> {
+		// a known size up to the part size is one PUT (the MinIO client would otherwise cut anything above 5 MB)
+		boolean multipart = size < 0 || size > partSize;
+		Retention retention = new Retention(RetentionMode.COMPLIANCE, retainUntil.atZone(ZoneOffset.UTC));
+		S3Location location = call("put " + key, () -> {
 			var response = client.putObject(PutObjectArgs.builder()
 				.bucket(name)
 				.object(key)
-				.stream(body, size, size >= 0 && size <= partSize ? -1 : partSize)
+				.stream(body, size, partSize)
 				.contentType(contentType)
 				.userMetadata(Map.of("sha256", sha256))
-				.retention(new Retention(RetentionMode.COMPLIANCE, retainUntil.atZone(ZoneOffset.UTC)))
+				.retention(retention)
 				.legalHold(legalHold)
 				.build());
 			return new S3Location(name, key, response.versionId());
 		});
+		if (multipart) {
+			// Ceph RGW 16 completes a multipart upload without the Object Lock headers given when it was started (the
+			// version has no retention and could be deleted): set them on the version itself. Elsewhere this repeats
+			// the same retain-until, which COMPLIANCE allows.
+			call("retention " + key, () -> {
+				client.setObjectRetention(SetObjectRetentionArgs.builder()
+					.bucket(name)
+					.object(key)
+					.versionId(location.versionId())
+					.config(retention)
+					.build());
+				return null;
+			});
+			if (legalHold) {
+				legalHold(location, true);
+			}
+		}
+		return location;
 	}
 
 	/** The object's bytes {@code [offset, offset + length)}, or all of it when {@code length} is null; close it. */
@@ -180,7 +202,7 @@ class S3Bucket {
 			var response = client.putObject(PutObjectArgs.builder()
 				.bucket(name)
 				.object(key)
-				.stream(body, size, size >= 0 && size <= partSize ? -1 : partSize)
+				.stream(body, size, partSize)
 				.contentType(contentType)
 				.userMetadata(Map.of("sha256", sha256))
 				.build());
