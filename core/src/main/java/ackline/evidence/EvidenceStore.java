@@ -71,4 +71,24 @@ public interface EvidenceStore {
 	 */
 	void setLegalHold(UUID id, boolean on, String reason, String by);
 
+	/**
+	 * The object's Object Lock state as the object store reports it now (mode, retain-until, legal hold), for
+	 * verification that retention is enforced where the body is and not only recorded. Empty when the body is not
+	 * under per-object retention in an object store: a store without one (PostgreSQL, where a trigger refuses changes)
+	 * or a body still waiting in PostgreSQL for object storage.
+	 */
+	default Optional<ObjectLockState> objectLockAtStore(UUID id) {
+		return Optional.empty();
+	}
+
+	/**
+	 * A URL from which the body can be fetched directly (HTTP GET, no credentials) for {@code ttl} (whole seconds,
+	 * counted from when it is signed, which is when this is called); empty when
+	 * the store cannot give one (PostgreSQL, or a body still waiting in PostgreSQL for object storage). The caller
+	 * decides whether such URLs may be handed out at all, and audits it.
+	 */
+	default Optional<java.net.URI> presignedGet(UUID id, java.time.Duration ttl) {
+		return Optional.empty();
+	}
+
 }

@@ -10,6 +10,7 @@ import ackline.call.PbxUnavailableException;
 import ackline.callback.CallbackConflict;
 import ackline.callback.CallbackNotFound;
 import ackline.evidence.EvidenceTamperedException;
+import ackline.evidence.export.ExportExpired;
 import ackline.evidence.export.ExportNotFound;
 import ackline.evidence.export.ExportNotReady;
 import ackline.notice.NoticeNotFound;
@@ -106,6 +107,26 @@ class ApiProblems extends ResponseEntityExceptionHandler {
 		ProblemDetail problem = problem(HttpStatus.CONFLICT, "export-not-ready",
 				text("detail.export-not-ready", locale, ex.id(), ex.state()), locale);
 		problem.setProperty("state", ex.state());
+		return problem;
+	}
+
+	@ExceptionHandler(ExportExpired.class)
+	ProblemDetail exportExpired(ExportExpired ex) {
+		Locale locale = LocaleContextHolder.getLocale();
+		ProblemDetail problem = problem(HttpStatus.GONE, "export-expired",
+				text("detail.export-expired", locale, ex.id(), ex.expiredAt(), ex.keptFor()), locale);
+		problem.setProperty("state", "EXPIRED");
+		problem.setProperty("expiredAt", ex.expiredAt());
+		return problem;
+	}
+
+	@ExceptionHandler(PresignedUrlRefused.class)
+	ProblemDetail presignedUrlRefused(PresignedUrlRefused ex) {
+		Locale locale = LocaleContextHolder.getLocale();
+		String type = ex.disabled() ? "presigned-urls-disabled" : "presigned-url-unavailable";
+		ProblemDetail problem = problem(ex.disabled() ? HttpStatus.NOT_FOUND : HttpStatus.CONFLICT, type,
+				text("detail." + type, locale, ex.id()), locale);
+		problem.setProperty("code", ex.disabled() ? "presigned-urls.disabled" : "presigned-url.unavailable");
 		return problem;
 	}
 

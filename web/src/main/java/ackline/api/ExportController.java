@@ -10,7 +10,7 @@ import ackline.evidence.export.EvidenceExports;
 import ackline.evidence.export.ExportNotFound;
 import ackline.evidence.export.ExportRequest;
 
-import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.InputStreamResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -49,9 +49,12 @@ class ExportController {
 		return exports.find(id).orElseThrow(() -> new ExportNotFound(id));
 	}
 
-	/** The zip, streamed from disk; {@code Repr-Digest} (RFC 9530) carries its SHA-256. */
+	/**
+	 * The zip, streamed from where it is kept (the exports bucket, or this node's directory without object storage);
+	 * {@code Repr-Digest} (RFC 9530) carries its SHA-256. 410 once it has expired.
+	 */
 	@GetMapping("/{id}/bundle")
-	ResponseEntity<Resource> bundle(@PathVariable UUID id, Authentication user) {
+	ResponseEntity<Resource> bundle(@PathVariable UUID id, Authentication user) throws java.io.IOException {
 		EvidenceExports.Bundle bundle = exports.download(id, user.getName());
 		return ResponseEntity.ok()
 			.contentType(MediaType.parseMediaType("application/zip"))
@@ -60,7 +63,7 @@ class ExportController {
 					ContentDisposition.attachment().filename(bundle.fileName()).build().toString())
 			.header("Repr-Digest",
 					"sha-256=:" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(bundle.sha256())) + ":")
-			.body(new FileSystemResource(bundle.file()));
+			.body(new InputStreamResource(bundle.source().open()));
 	}
 
 }

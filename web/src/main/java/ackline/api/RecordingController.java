@@ -3,6 +3,8 @@ package ackline.api;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +19,7 @@ import ackline.evidence.StoredEvidence;
 import ackline.quality.Scorecards;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -45,18 +48,35 @@ class RecordingController {
 
 	private final AuditLog audit;
 
+	/** The longest a presigned URL may live, whatever is configured. */
+	static final Duration MAX_PRESIGNED_TTL = Duration.ofMinutes(15);
+
 	private final boolean agentsPlayOwn;
 
 	private final Scorecards scorecards;
 
+	private final boolean presignedUrls;
+
+	private final Duration presignedTtl;
+
+	private final Clock clock;
+
 	RecordingController(CallbackQueries queries, EvidenceStore evidence, AuditLog audit,
-			@org.springframework.beans.factory.annotation.Value("${ackline.evidence.agents-play-own:false}") boolean agentsPlayOwn,
+			@Value("${ackline.evidence.agents-play-own:false}") boolean agentsPlayOwn,
+			@Value("${ackline.evidence.presigned-urls.enabled:false}") boolean presignedUrls,
+			@Value("${ackline.evidence.presigned-urls.ttl:PT5M}") Duration presignedTtl, Clock clock,
 			Scorecards scorecards) {
 		this.scorecards = scorecards;
 		this.queries = queries;
 		this.evidence = evidence;
 		this.audit = audit;
 		this.agentsPlayOwn = agentsPlayOwn;
+		this.presignedUrls = presignedUrls;
+		if (presignedTtl.isNegative() || presignedTtl.isZero()) {
+			throw new IllegalArgumentException("ackline.evidence.presigned-urls.ttl must be positive");
+		}
+		this.presignedTtl = presignedTtl.compareTo(MAX_PRESIGNED_TTL) > 0 ? MAX_PRESIGNED_TTL : presignedTtl;
+		this.clock = clock;
 	}
 
 	@GetMapping
@@ -167,6 +187,40 @@ class RecordingController {
 	}
 
 	/**
+	 * A presigned URL that fetches the recording straight from object storage, without credentials, until
+	 * {@code expiresAt} (the configured TTL, at most 15 minutes): only with
+	 * {@code ackline.evidence.presigned-urls.enabled}, for whoever may play it, audited as PRESIGNED_URL before the URL
+	 * is returned. Whoever holds the URL can fetch the body until it expires; the audit names who was given it.
+	 */
+	@GetMapping("/{id}/url")
+	Map<String, Object> url(@PathVariable UUID id, Authentication user) {
+		Map<String, Object> detail = new LinkedHashMap<>();
+		if (!presignedUrls) {
+			detail.put("reason", "presigned URLs disabled (ackline.evidence.presigned-urls.enabled=false)");
+			audit.append(user.getName(), "PRESIGNED_URL_REFUSED", OBJECT_TYPE, id.toString(), detail);
+			throw new PresignedUrlRefused(id, true);
+		}
+		visible(id, user, "PRESIGNED_URL_REFUSED", detail);
+		evidence.find(id).orElseThrow(() -> new EvidenceNotFound(id));
+		long seconds = presignedTtl.toSeconds();
+		Instant expiresAt = clock.instant().plusSeconds(seconds).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+		Optional<java.net.URI> url = evidence.presignedGet(id, Duration.ofSeconds(seconds));
+		if (url.isEmpty()) {
+			detail.put("reason", "body not in object storage");
+			audit.append(user.getName(), "PRESIGNED_URL_REFUSED", OBJECT_TYPE, id.toString(), detail);
+			throw new PresignedUrlRefused(id, false);
+		}
+		detail.put("ttlSeconds", seconds);
+		detail.put("expiresAt", expiresAt.toString());
+		// audited before the URL leaves, like a play
+		audit.append(user.getName(), "PRESIGNED_URL", OBJECT_TYPE, id.toString(), detail);
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("url", url.get().toString());
+		body.put("expiresAt", expiresAt);
+		return body;
+	}
+
+	/**
 	 * The recording as listed, if the caller may see it; else the refusal is audited and it is "not found". Agents see
 	 * only their own calls' recordings, and play none unless {@code ackline.evidence.agents-play-own} (listening to
 	 * recordings is the supervisors' and compliance's work: least privilege, R-EV-5).
@@ -175,7 +229,7 @@ class RecordingController {
 		Optional<Map<String, Object>> recording = queries.recording(id);
 		boolean agent = Roles.isOnlyAgent(user);
 		boolean own = recording.isPresent() && user.getName().equals(recording.get().get("agentId"));
-		boolean playing = "RECORDING_PLAY_REFUSED".equals(refusal);
+		boolean playing = "RECORDING_PLAY_REFUSED".equals(refusal) || "PRESIGNED_URL_REFUSED".equals(refusal);
 		boolean allowed = recording.isPresent() && (!agent || (own && (!playing || agentsPlayOwn)));
 		if (!allowed) {
 			Map<String, Object> why = new LinkedHashMap<>(detail);

@@ -24,7 +24,7 @@ import org.springframework.security.web.access.AccessDeniedHandlerImpl;
  */
 class AuditedAccessDenied implements AccessDeniedHandler {
 
-	private static final Pattern RECORDING = Pattern.compile("^/api/v1/recordings(?:/([^/]+))?(/audio)?/?$");
+	private static final Pattern RECORDING = Pattern.compile("^/api/v1/recordings(?:/([^/]+))?(/audio|/url)?/?$");
 
 	private static final Pattern EVIDENCE = Pattern.compile("^/api/v1/evidence/([0-9a-fA-F-]{36})(?:/.*)?$");
 
@@ -53,7 +53,8 @@ class AuditedAccessDenied implements AccessDeniedHandler {
 			Matcher recording = RECORDING.matcher(path);
 			Matcher evidence = EVIDENCE.matcher(path);
 			if (recording.matches()) {
-				String action = recording.group(2) != null ? "RECORDING_PLAY_REFUSED"
+				String action = "/url".equals(recording.group(2)) ? "PRESIGNED_URL_REFUSED"
+						: recording.group(2) != null ? "RECORDING_PLAY_REFUSED"
 						: recording.group(1) != null ? "RECORDING_VIEW_REFUSED" : "RECORDING_SEARCH_REFUSED";
 				log.append(user.getName(), action, "RECORDING", recording.group(1), detail);
 			}

@@ -127,6 +127,17 @@ class RecordingAuditIntegrationTests {
 	}
 
 	@Test
+	@Order(0)
+	void presignedUrlsAreOffByDefault() {
+		Api.Reply url = api.get("/api/v1/recordings/" + recording + "/url", "supervisor1");
+		assertThat(url.status()).as(url.body()).isEqualTo(404);
+		assertThat(url.json().get("type").asString()).endsWith("presigned-urls-disabled");
+		assertThat(url.json().get("detail").asString()).contains("ackline.evidence.presigned-urls.enabled");
+		assertThat(auditLog.find(AuditQuery.forObject(recording.toString()))).extracting(AuditEntry::action)
+			.contains("PRESIGNED_URL_REFUSED");
+	}
+
+	@Test
 	@Order(1)
 	void aSupervisorFindsTheRecordingByClientAndPlaysItWithSeeking() throws Exception {
 		Api.Reply found = api.get("/api/v1/recordings?clientId=" + clientId + "&type=new_account&acknowledged=true"

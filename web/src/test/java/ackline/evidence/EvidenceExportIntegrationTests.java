@@ -242,6 +242,37 @@ class EvidenceExportIntegrationTests {
 	}
 
 	@Test
+	void aBundleOlderThanKeepForIsDeletedAndItsExportAnswers410() throws Exception {
+		UUID task = clients.get(0).links().taskId();
+		String id = api.post("/api/v1/evidence/exports", "auditor1", Map.of("taskId", task.toString())).json().get("id")
+			.asText();
+		JsonNode done = await().atMost(Duration.ofSeconds(30)).until(
+				() -> api.get("/api/v1/evidence/exports/" + id, "supervisor1").json(),
+				e -> e.get("state").asText().equals("DONE") || e.get("state").asText().equals("FAILED"));
+		assertThat(done.get("state").asText()).isEqualTo("DONE");
+		Path kept = exports.resolve(id + ".zip");
+		assertThat(kept).exists();
+		assertThat(exportService.expireOlderThan(Duration.ofDays(7))).as("a fresh bundle is kept").isZero();
+
+		assertThat(exportService.expireOlderThan(Duration.ZERO)).isGreaterThanOrEqualTo(1);
+
+		assertThat(kept).doesNotExist();
+		JsonNode expired = api.get("/api/v1/evidence/exports/" + id, "supervisor1").json();
+		assertThat(expired.get("state").asText()).isEqualTo("EXPIRED");
+		assertThat(expired.get("bundleSha256").asText()).isEqualTo(done.get("bundleSha256").asText());
+		Api.Reply gone = api.get("/api/v1/evidence/exports/" + id + "/bundle", "auditor1");
+		assertThat(gone.status()).as(gone.body()).isEqualTo(410);
+		assertThat(gone.json().get("type").asText()).endsWith("export-expired");
+		assertThat(gone.json().get("state").asText()).isEqualTo("EXPIRED");
+		assertThat(gone.json().get("detail").asText()).contains(id);
+		assertThat(audit.find(AuditQuery.forObject(id))).extracting(AuditEntry::action)
+			.containsExactly("EXPORT_REQUESTED", "EXPORT_DONE", "EXPORT_EXPIRED");
+		assertThat(jdbc.sql("select bundle_location from evidence_export where id = ?::uuid").param(id)
+			.query(String.class).optional()).isEmpty();
+		assertThat(exportService.expireOlderThan(Duration.ZERO)).as("expired once").isZero();
+	}
+
+	@Test
 	void anExportOfATaskHoldsOnlyThatTasksEvidence() {
 		UUID task = clients.get(0).links().taskId();
 		String id = api.post("/api/v1/evidence/exports", "auditor1", Map.of("taskId", task.toString())).json().get("id")

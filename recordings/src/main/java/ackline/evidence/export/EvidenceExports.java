@@ -3,7 +3,6 @@ package ackline.evidence.export;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -37,8 +36,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * ({@code objects/<id>.<ext>}), a {@code manifest.json} (each object's kind, SHA-256, size, retention, hold, links),
  * a {@code custody.json} (each object's audit entries with their chain hashes) and {@code SHA256SUMS} over all of
  * them, so that {@code sha256sum -c SHA256SUMS} verifies the unzipped bundle with standard tools. A request is
- * recorded (QUEUED) and built in the background (RUNNING, with progress) into a file on this node's disk; asking for
- * it, finishing it and downloading it are audited.
+ * recorded (QUEUED) and built in the background (RUNNING, with progress) into a file on this node's disk, then kept in
+ * {@link BundleStorage} (the exports bucket when object storage is configured) until it expires after
+ * {@code keep-for} (EXPIRED; the row stays); asking for it, finishing, downloading and expiring it are audited.
  */
 public class EvidenceExports {
 
@@ -57,11 +57,18 @@ public class EvidenceExports {
 
 	private final ExportSettings settings;
 
+	private final BundleStorage storage;
+
+	private final java.time.Duration keepFor;
+
 	private final Clock clock;
 
 	private final ExecutorService workers;
 
-	EvidenceExports(EvidenceStore store, AuditLog audit, JdbcClient jdbc, ExportSettings settings, Clock clock) {
+	EvidenceExports(EvidenceStore store, AuditLog audit, JdbcClient jdbc, ExportSettings settings,
+			BundleStorage storage, java.time.Duration keepFor, Clock clock) {
+		this.storage = storage;
+		this.keepFor = keepFor;
 		this.store = store;
 		this.audit = audit;
 		this.jdbc = jdbc;
@@ -118,26 +125,101 @@ public class EvidenceExports {
 		return claimed.size();
 	}
 
-	/** The finished bundle, to stream to {@code by}; the download is audited. */
+	/**
+	 * The finished bundle, to stream to {@code by} from wherever it is kept (any node serves it when it is in object
+	 * storage); the download is audited. An expired one is gone ({@link ExportExpired}).
+	 */
 	public Bundle download(UUID id, String by) {
 		EvidenceExport export = find(id).orElseThrow(() -> new ExportNotFound(id));
+		if (export.state() == ExportState.EXPIRED) {
+			Instant expiredAt = jdbc.sql("select expired_at from evidence_export where id = ?").param(id)
+				.query(Timestamp.class)
+				.single()
+				.toInstant();
+			throw new ExportExpired(id, expiredAt, keepFor);
+		}
 		if (export.state() != ExportState.DONE) {
 			throw new ExportNotReady(id, export.state());
 		}
-		Path file = jdbc.sql("select file_path from evidence_export where id = ?").param(id).query(String.class)
+		BundleStorage.Location location = jdbc
+			.sql("select bundle_location, bundle_version from evidence_export where id = ?")
+			.param(id)
+			.query((rs, n) -> rs.getString("bundle_location") == null ? null
+					: new BundleStorage.Location(rs.getString("bundle_location"), rs.getString("bundle_version")))
 			.optional()
-			.map(Path::of)
-			.filter(Files::isReadable)
 			.orElseThrow(() -> new ExportNotReady(id, ExportState.FAILED));
 		Map<String, Object> detail = new LinkedHashMap<>();
 		detail.put("bundleSha256", export.bundleSha256());
 		detail.put("bytes", export.bundleBytes());
 		audit.append(by, "EXPORT_DOWNLOADED", OBJECT_TYPE, id.toString(), detail);
-		return new Bundle(file, "evidence-" + id + ".zip", export.bundleBytes(), export.bundleSha256());
+		return new Bundle(() -> storage.open(location), "evidence-" + id + ".zip", export.bundleBytes(),
+				export.bundleSha256());
 	}
 
-	/** A bundle on disk, with the name to offer it under. */
-	public record Bundle(Path file, String fileName, long bytes, String sha256) {
+	/** Opens a kept bundle's bytes. */
+	@FunctionalInterface
+	public interface BundleSource {
+
+		java.io.InputStream open() throws IOException;
+
+	}
+
+	/** A kept bundle, with the name to offer it under. */
+	public record Bundle(BundleSource source, String fileName, long bytes, String sha256) {
+	}
+
+	/** Deletes the bundles finished more than {@code keep-for} ago (see {@link #expireOlderThan}). */
+	public int expireBundles() {
+		return expireOlderThan(keepFor);
+	}
+
+	/**
+	 * Turns the exports finished more than {@code age} ago EXPIRED (audited EXPORT_EXPIRED; the row stays) and deletes
+	 * their bundles, and the bundles of expired exports whose delete failed before. Each export expires on one node
+	 * (SKIP LOCKED); a delete is harmless twice. Returns how many exports expired now.
+	 */
+	public int expireOlderThan(java.time.Duration age) {
+		Instant now = clock.instant();
+		List<UUID> expired = jdbc.sql("""
+				update evidence_export set state = 'EXPIRED', expired_at = ?
+				where id in (select id from evidence_export where state = 'DONE' and finished_at < ?
+				             order by finished_at limit 100 for update skip locked)
+				returning id""")
+			.params(Timestamp.from(now), Timestamp.from(now.minus(age)))
+			.query(UUID.class)
+			.list();
+		for (UUID id : expired) {
+			EvidenceExport export = find(id).orElseThrow();
+			Map<String, Object> detail = new LinkedHashMap<>();
+			detail.put("keptFor", age.toString());
+			detail.put("finishedAt", export.finishedAt() == null ? null : export.finishedAt().toString());
+			detail.put("bundleSha256", export.bundleSha256());
+			audit.append("system", "EXPORT_EXPIRED", OBJECT_TYPE, id.toString(), detail);
+		}
+		List<Map<String, Object>> toDelete = jdbc.sql("""
+				select id, bundle_location, bundle_version from evidence_export
+				where state = 'EXPIRED' and bundle_location is not null order by expired_at limit 200""")
+			.query()
+			.listOfRows();
+		for (Map<String, Object> row : toDelete) {
+			UUID id = (UUID) row.get("id");
+			BundleStorage.Location location = new BundleStorage.Location((String) row.get("bundle_location"),
+					(String) row.get("bundle_version"));
+			try {
+				storage.delete(location);
+				jdbc.sql("update evidence_export set bundle_location = null, bundle_version = null, file_path = null where id = ?")
+					.param(id)
+					.update();
+				log.info("Export {}: bundle {} deleted after {}", id, location.where(), age);
+			}
+			catch (IOException | RuntimeException ex) {
+				// no longer served either way; the delete is tried again next time
+				log.error("Export {}: its expired bundle {} could not be deleted from {} ({}); a bucket with default "
+						+ "Object Lock retention keeps it: use ackline.s3.exports-bucket without Object Lock", id,
+						location.where(), storage.describe(), ex.getMessage());
+			}
+		}
+		return expired.size();
 	}
 
 	private void build(UUID id) {
@@ -193,12 +275,12 @@ public class EvidenceExports {
 				sha256 = bundle.finish(now);
 				bytes = bundle.bytes();
 			}
-			Path file = settings.directory().resolve(id + ".zip");
-			Files.move(part, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+			BundleStorage.Location location = storage.put(id, part, bytes, sha256);
+			Files.deleteIfExists(part);
 			jdbc.sql("""
-					update evidence_export set state = 'DONE', done = total, finished_at = ?, file_path = ?,
-					       bundle_bytes = ?, bundle_sha256 = ? where id = ?""")
-				.params(Timestamp.from(clock.instant()), file.toAbsolutePath().toString(), bytes, sha256, id)
+					update evidence_export set state = 'DONE', done = total, finished_at = ?, bundle_location = ?,
+					       bundle_version = ?, bundle_bytes = ?, bundle_sha256 = ? where id = ?""")
+				.params(Timestamp.from(clock.instant()), location.where(), location.version(), bytes, sha256, id)
 				.update();
 			Map<String, Object> detail = new LinkedHashMap<>();
 			detail.put("bundleSha256", sha256);

@@ -23,6 +23,7 @@ import ackline.evidence.EvidenceRetention;
 import ackline.evidence.EvidenceStore;
 import ackline.evidence.EvidenceTamperedException;
 import ackline.evidence.NewEvidence;
+import ackline.evidence.ObjectLockState;
 import ackline.evidence.Sha256;
 import ackline.evidence.StoredEvidence;
 import ackline.evidence.catalogue.EvidenceCatalogue;
@@ -218,6 +219,18 @@ class S3EvidenceStore implements EvidenceStore {
 			bucket.legalHold(stored.location(), on);
 		}
 		catalogue.recordHold(id, on, reason, by, clock.instant());
+	}
+
+	@Override
+	public Optional<ObjectLockState> objectLockAtStore(UUID id) {
+		Stored stored = stored(id);
+		return stored.location() == null ? Optional.empty() : Optional.of(bucket.objectLock(stored.location()));
+	}
+
+	@Override
+	public Optional<java.net.URI> presignedGet(UUID id, java.time.Duration ttl) {
+		Stored stored = stored(id);
+		return stored.location() == null ? Optional.empty() : Optional.of(bucket.presignedGet(stored.location(), ttl));
 	}
 
 	/** The body's SHA-256 and where it is (null: in the row). */

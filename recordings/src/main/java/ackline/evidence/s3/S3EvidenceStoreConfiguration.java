@@ -6,6 +6,7 @@ import java.util.Locale;
 import ackline.evidence.EvidenceProtection;
 import ackline.evidence.EvidenceRetention;
 import ackline.evidence.EvidenceStore;
+import ackline.evidence.export.BundleStorage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +86,29 @@ class S3EvidenceStoreConfiguration {
 	EvidenceStore s3EvidenceStore(S3Bucket bucket, JdbcClient jdbc, Clock clock, EvidenceRetention retention,
 			EvidenceProtection protection) {
 		return new S3EvidenceStore(bucket, jdbc, clock, retention);
+	}
+
+	/**
+	 * Export bundles in the exports bucket ({@code ackline.s3.exports-bucket}, default {@code <bucket>-exports}),
+	 * created without Object Lock when missing. A bucket with a default retention would keep every bundle under it and
+	 * refuse their deletion when they expire: that is logged as an ERROR at start-up (exports still work).
+	 */
+	@Bean
+	BundleStorage exportBundleStorage(S3Settings settings) {
+		S3Bucket exports = new S3Bucket(settings, settings.exportsBucket());
+		try {
+			if (!exports.name().equals(settings.bucket())) {
+				exports.createPlainIfMissing();
+			}
+			exports.defaultRetention()
+				.ifPresent(retention -> log.error("The exports bucket {} has a default Object Lock retention ({}): "
+						+ "expired export bundles cannot be deleted from it. Set ackline.s3.exports-bucket to a bucket "
+						+ "without Object Lock.", exports.name(), retention));
+		}
+		catch (S3StorageException ex) {
+			log.warn("Exports bucket {} not checked: {}", exports.name(), ex.getMessage());
+		}
+		return new S3BundleStorage(exports);
 	}
 
 	@Bean

@@ -18,8 +18,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
+import ackline.evidence.EvidenceProtection;
 import ackline.evidence.EvidenceStore;
 import ackline.evidence.EvidenceTamperedException;
+import ackline.evidence.ObjectLockState;
 import ackline.evidence.StoredEvidence;
 import ackline.id.Ids;
 import org.slf4j.Logger;
@@ -31,8 +33,9 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Re-reads stored evidence through {@link EvidenceStore#read(UUID)} (which re-hashes every body), compares its size
- * and checks that it has a retain-until, and records each run in {@code evidence_verification_run}. A run checks the
+ * Re-reads stored evidence through {@link EvidenceStore#read(UUID)} (which re-hashes every body), compares its size,
+ * checks that it has a retain-until and that the object store itself holds the object under that retention
+ * ({@link EvidenceStore#objectLockAtStore(UUID)}: COMPLIANCE, no earlier retain-until, the legal hold), and records each run in {@code evidence_verification_run}. A run checks the
  * previous run's failures again, then up to {@code sample} objects from where the previous run stopped, wrapping
  * around at the end of the store, so a store larger than the sample is covered window by window. A mismatching or
  * unreadable object is logged as an ERROR and published as {@link EvidenceIntegrityFailed}; calls that should have a
@@ -63,6 +66,9 @@ public class EvidenceVerifier {
 
 	private final Clock clock;
 
+	/** The store's self-check; null: none was made (checked strictly, as if enforcing). */
+	private final EvidenceProtection protection;
+
 	/** One run at a time on a node: a scheduled run and one asked for through the API take turns. */
 	private final ReentrantLock running = new ReentrantLock();
 
@@ -74,6 +80,12 @@ public class EvidenceVerifier {
 
 	EvidenceVerifier(EvidenceStore store, JdbcClient jdbc, ApplicationEventPublisher events, CallRecordings calls,
 			VerificationSettings settings, Clock clock) {
+		this(store, jdbc, events, calls, settings, clock, null);
+	}
+
+	EvidenceVerifier(EvidenceStore store, JdbcClient jdbc, ApplicationEventPublisher events, CallRecordings calls,
+			VerificationSettings settings, Clock clock, EvidenceProtection protection) {
+		this.protection = protection;
 		this.store = store;
 		this.jdbc = jdbc;
 		this.events = events;
@@ -201,6 +213,13 @@ public class EvidenceVerifier {
 		details.put("windowFrom", first);
 		details.put("windowTo", last);
 		details.put("failures", tally.failures);
+		details.put("retentionCheckedAtStore", tally.retentionChecked);
+		details.put("retentionNotVerifiable", tally.retentionNotVerifiable);
+		if (tally.retentionNotVerifiable > 0) {
+			details.put("retentionNotVerifiableReason", "the object store reports no Object Lock retention and its "
+					+ "self-check found it " + (protection == null ? "unchecked" : protection.status())
+					+ ": retention there cannot be verified");
+		}
 		details.put("callsMissingRecording", missingCalls.calls());
 		details.put("callsMissingRecordingIds", missingCalls.callIds());
 		jdbc.sql("""
@@ -242,9 +261,60 @@ public class EvidenceVerifier {
 		else if (e.retainUntil() == null) {
 			tally.fail(e.id(), e, "NO_RETENTION", "no retain-until recorded");
 		}
-		else {
+		else if (retentionAtStoreHolds(e, tally)) {
 			tally.ok++;
 		}
+	}
+
+	/**
+	 * Whether the object store itself keeps the object under the retention the catalogue records: COMPLIANCE mode, a
+	 * retain-until no earlier than the catalogue's (S3 keeps whole seconds or milliseconds: compared to the second),
+	 * and the legal hold the catalogue says is on. A store that reports no retention at all fails only when its
+	 * self-check found it enforcing Object Lock; otherwise (S3Mock, self-check off) the object counts as not
+	 * verifiable there, since every object would fail alike and the self-check already reports the store.
+	 */
+	private boolean retentionAtStoreHolds(StoredEvidence e, Tally tally) {
+		Optional<ObjectLockState> found;
+		try {
+			found = store.objectLockAtStore(e.id());
+		}
+		catch (RuntimeException ex) {
+			tally.fail(e.id(), e, "MISSING", "Object Lock state unreadable: " + ex.getClass().getSimpleName() + ": "
+					+ ex.getMessage());
+			return false;
+		}
+		if (found.isEmpty()) {
+			return true; // no object-store retention for this body (PostgreSQL, or waiting to be uploaded)
+		}
+		ObjectLockState lock = found.get();
+		boolean strict = protection == null || protection.status() == EvidenceProtection.Status.ENFORCING;
+		tally.retentionChecked++;
+		if (lock.noRetention()) {
+			if (!strict) {
+				tally.retentionNotVerifiable++;
+				return true;
+			}
+			tally.fail(e.id(), e, "RETENTION_MISMATCH", "the object store reports no Object Lock retention; the "
+					+ "catalogue records COMPLIANCE until " + e.retainUntil());
+			return false;
+		}
+		if (!"COMPLIANCE".equals(lock.mode())) {
+			tally.fail(e.id(), e, "RETENTION_MISMATCH", "Object Lock mode at the store is " + lock.mode()
+					+ ", not COMPLIANCE (retain-until " + lock.retainUntil() + ")");
+			return false;
+		}
+		if (lock.retainUntil() == null
+				|| lock.retainUntil().isBefore(e.retainUntil().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))) {
+			tally.fail(e.id(), e, "RETENTION_MISMATCH", "retain-until at the store " + lock.retainUntil()
+					+ " is earlier than the catalogue's " + e.retainUntil());
+			return false;
+		}
+		if (strict && e.legalHold() && !lock.legalHold()) {
+			tally.fail(e.id(), e, "LEGAL_HOLD_MISMATCH", "the catalogue has a legal hold in force; the object store "
+					+ "reports none");
+			return false;
+		}
+		return true;
 	}
 
 	private final class Tally {
@@ -259,6 +329,10 @@ public class EvidenceVerifier {
 
 		int logged;
 
+		int retentionChecked;
+
+		int retentionNotVerifiable;
+
 		final List<Map<String, Object>> failures = new ArrayList<>();
 
 		void fail(UUID id, StoredEvidence e, String reason, String message) {
@@ -266,7 +340,7 @@ public class EvidenceVerifier {
 				missing++;
 			}
 			else {
-				mismatches++; // MISMATCH, SIZE, NO_RETENTION
+				mismatches++; // MISMATCH, SIZE, NO_RETENTION, RETENTION_MISMATCH, LEGAL_HOLD_MISMATCH
 			}
 			if (failures.size() < MAX_FAILURES) {
 				Map<String, Object> f = new LinkedHashMap<>();

@@ -2,6 +2,7 @@ package ackline.evidence.verify;
 
 import java.time.Clock;
 
+import ackline.evidence.EvidenceProtection;
 import ackline.evidence.EvidenceStore;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -22,10 +23,11 @@ class VerificationConfiguration {
 
 	@Bean(destroyMethod = "stop")
 	EvidenceVerifier evidenceVerifier(EvidenceStore store, JdbcClient jdbc, ApplicationEventPublisher events,
-			ObjectProvider<CallRecordings> calls, VerificationSettings settings, Clock clock) {
+			ObjectProvider<CallRecordings> calls, VerificationSettings settings, Clock clock,
+			ObjectProvider<EvidenceProtection> protection) {
 		return new EvidenceVerifier(store, jdbc, events,
 				calls.getIfAvailable(() -> limit -> new CallRecordings.Missing(0, java.util.List.of())), settings,
-				clock);
+				clock, protection.getIfAvailable());
 	}
 
 	@Bean

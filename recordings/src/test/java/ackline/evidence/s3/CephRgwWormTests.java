@@ -130,4 +130,31 @@ class CephRgwWormTests {
 		assertThat(protection.status()).isEqualTo(EvidenceProtection.Status.ENFORCING);
 	}
 
+	@Test
+	void aRecordingUploadedInPartsIsUnderRetentionToo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+			throws Exception {
+		// 12 MB in 5 MB parts: CompleteMultipartUpload on RGW must leave the retention asked for at the start
+		S3Bucket parts = new S3Bucket(new S3Settings(rgw.endpoint(), "us-east-1", CephRgw.ACCESS_KEY,
+				CephRgw.SECRET_KEY, bucket.name(), org.springframework.util.unit.DataSize.ofMegabytes(5),
+				java.time.Duration.ofSeconds(5), null));
+		S3EvidenceStore partsStore = new S3EvidenceStore(parts, JdbcClient.create(EvidenceDatabase.create()),
+				Clock.systemUTC(), EvidenceRetention.defaults());
+		byte[] body = new byte[12 * 1024 * 1024];
+		new java.util.Random(9).nextBytes(body);
+		StoredEvidence stored = partsStore.storeFile(EvidenceKind.CALL_RECORDING, "audio/wav",
+				java.nio.file.Files.write(dir.resolve("call.wav"), body), EvidenceLinks.none());
+		S3Location location = partsStore.stored(stored.id()).location();
+
+		var lock = partsStore.objectLockAtStore(stored.id()).orElseThrow();
+		assertThat(lock.mode()).isEqualTo("COMPLIANCE");
+		assertThat(lock.retainUntil()).isAfterOrEqualTo(stored.retainUntil().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+		assertThatThrownBy(() -> admin.removeObject(RemoveObjectArgs.builder()
+			.bucket(location.bucket())
+			.object(location.key())
+			.versionId(location.versionId())
+			.build())).isInstanceOfSatisfying(ErrorResponseException.class,
+					ex -> assertThat(ex.errorResponse().code()).isEqualTo("AccessDenied"));
+		assertThat(partsStore.read(stored.id())).isEqualTo(body);
+	}
+
 }

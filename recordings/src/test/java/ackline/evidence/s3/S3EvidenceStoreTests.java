@@ -104,7 +104,7 @@ class S3EvidenceStoreTests {
 		Path file = Files.write(dir.resolve("call.wav"), body);
 		S3Bucket smallParts = new S3Bucket(new S3Settings(S3MockServer.shared().endpoint(), "us-east-1",
 				S3MockServer.ACCESS_KEY, S3MockServer.SECRET_KEY, bucket.name(),
-				org.springframework.util.unit.DataSize.ofMegabytes(5), java.time.Duration.ofSeconds(5)));
+				org.springframework.util.unit.DataSize.ofMegabytes(5), java.time.Duration.ofSeconds(5), null));
 		S3EvidenceStore parts = new S3EvidenceStore(smallParts, jdbc, clock, EvidenceRetention.defaults());
 
 		StoredEvidence stored = parts.storeFile(EvidenceKind.CALL_RECORDING, "audio/wav", file, EvidenceLinks.none());

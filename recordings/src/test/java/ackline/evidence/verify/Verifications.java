@@ -3,8 +3,10 @@ package ackline.evidence.verify;
 import java.time.Clock;
 import java.util.List;
 
+import ackline.evidence.EvidenceProtection;
 import ackline.evidence.EvidenceStore;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -18,9 +20,19 @@ public final class Verifications {
 
 	/** Runs one verification of up to {@code sample} objects now, on this thread, and returns it. */
 	public static VerificationRun runNow(EvidenceStore store, JdbcClient jdbc, int sample) {
-		EvidenceVerifier verifier = new EvidenceVerifier(store, jdbc, event -> {
-		}, limit -> new CallRecordings.Missing(0, List.of()),
-				new VerificationSettings(null, null, sample, false), Clock.systemUTC());
+		return runNow(store, jdbc, sample, null, event -> {
+		});
+	}
+
+	/**
+	 * The same, for a store whose self-check found {@code protection} (null: checked strictly), publishing what it
+	 * finds to {@code events}.
+	 */
+	public static VerificationRun runNow(EvidenceStore store, JdbcClient jdbc, int sample,
+			EvidenceProtection protection, ApplicationEventPublisher events) {
+		EvidenceVerifier verifier = new EvidenceVerifier(store, jdbc, events,
+				limit -> new CallRecordings.Missing(0, List.of()),
+				new VerificationSettings(null, null, sample, false), Clock.systemUTC(), protection);
 		verifier.scheduled();
 		return verifier.lastFinished().orElseThrow(() -> new IllegalStateException("the verification did not run"));
 	}
