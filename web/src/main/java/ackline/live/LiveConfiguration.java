@@ -81,9 +81,9 @@ class LiveConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	@Bean(destroyMethod = "close")
 	LivePublisher livePublisher(LiveMessages messages, LiveViews callbacks, NoticeViews notices, StaffNames names,
-			Clock clock, @Value("${ackline.live.lanes:4}") int lanes,
+			ackline.evidence.export.EvidenceExports exports, Clock clock, @Value("${ackline.live.lanes:4}") int lanes,
 			@Value("${ackline.live.wallboard-every:30s}") Duration wallboardEvery) {
-		return new LivePublisher(messages, callbacks, notices, names, clock, lanes, wallboardEvery);
+		return new LivePublisher(messages, callbacks, notices, names, exports, clock, lanes, wallboardEvery);
 	}
 
 	@Bean

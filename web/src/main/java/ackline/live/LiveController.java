@@ -40,10 +40,13 @@ class LiveController {
 
 	private final StaffNames names;
 
+	private final ackline.evidence.export.EvidenceExports exports;
+
 	private final Clock clock;
 
 	LiveController(LiveMessages messages, LiveViews callbacks, NoticeViews notices, LivePublisher publisher,
-			StaffNames names, Clock clock) {
+			StaffNames names, ackline.evidence.export.EvidenceExports exports, Clock clock) {
+		this.exports = exports;
 		this.messages = messages;
 		this.callbacks = callbacks;
 		this.notices = notices;
@@ -96,6 +99,7 @@ class LiveController {
 			case WALLBOARD -> List.of(publisher.wallboard());
 			case MY_TASKS -> callbacks.openTasksOf(user);
 			case ME -> callbacks.agent(user).map(this::named).map(List::of).orElse(List.of());
+			case MY_EXPORTS -> exports.requestedBy(user, 20);
 		};
 	}
 

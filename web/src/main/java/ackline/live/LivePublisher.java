@@ -44,6 +44,8 @@ final class LivePublisher implements AutoCloseable {
 
 	private final StaffNames names;
 
+	private final ackline.evidence.export.EvidenceExports exports;
+
 	private final Clock clock;
 
 	private final ExecutorService[] lanes;
@@ -56,8 +58,9 @@ final class LivePublisher implements AutoCloseable {
 
 	private final Duration wallboardAtLeastEvery;
 
-	LivePublisher(LiveMessages messages, LiveViews callbacks, NoticeViews notices, StaffNames names, Clock clock,
-			int lanes, Duration wallboardAtLeastEvery) {
+	LivePublisher(LiveMessages messages, LiveViews callbacks, NoticeViews notices, StaffNames names,
+			ackline.evidence.export.EvidenceExports exports, Clock clock, int lanes, Duration wallboardAtLeastEvery) {
+		this.exports = exports;
 		this.messages = messages;
 		this.callbacks = callbacks;
 		this.notices = notices;
@@ -228,6 +231,15 @@ final class LivePublisher implements AutoCloseable {
 				messages.publish(LiveStream.ME, agent, "CLIENT_ACKNOWLEDGED", event.noticeId(), event.at(), data);
 			}
 		});
+	}
+
+	// --- evidence exports
+
+	/** Its requester's console follows an export's progress (no polling). */
+	@TransactionalEventListener(fallbackExecution = true)
+	void exportChanged(ackline.evidence.export.ExportChanged event) {
+		on(event.exportId(), () -> exports.find(event.exportId()).ifPresent(export -> messages
+			.publish(LiveStream.MY_EXPORTS, event.requestedBy(), "EXPORT_STATE", event.exportId(), event.at(), export)));
 	}
 
 	// --- the wallboard

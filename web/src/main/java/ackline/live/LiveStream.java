@@ -19,7 +19,9 @@ enum LiveStream {
 	/** An agent's own offers and tasks. */
 	MY_TASKS("mytasks", "/queue/tasks", true, "AGENT"),
 	/** An agent's own state, calls and notifications. */
-	ME("me", "/queue/agent", true, "AGENT");
+	ME("me", "/queue/agent", true, "AGENT"),
+	/** The evidence exports a supervisor or auditor asked for: their progress, until done, failed or expired. */
+	MY_EXPORTS("myexports", "/queue/exports", true, "SUPERVISOR", "AUDITOR", "ADMIN");
 
 	/** The name clients use in messages and snapshot requests. */
 	final String label;

@@ -126,6 +126,9 @@ function message(name, m) {
       queueChanged();
       break;
     }
+    case 'TASK_NOTE':
+      if (String(data.taskId || m.id) === String(state.currentId)) reloadTaskSoon();
+      break;
     default:
       break;
   }

@@ -21,6 +21,8 @@ const state = {
   calls: new Map(),
   notices: new Map(),
   tasks: new Map(),
+  exports: new Map(),    // my exports' latest state from /user/queue/exports
+  exportShown: null,     // the export on screen
   wallboard: null,
   drawer: null,          // {kind: 'agent'|'task', id, data}
   criteria: null,
@@ -53,7 +55,8 @@ async function main() {
   renderAll();
   new LiveClient({
     streams: ['agents', 'queues', 'calls', 'notices', 'tasks', 'wallboard']
-      .map((name) => ({ name, destination: `/topic/${name}` })),
+      .map((name) => ({ name, destination: `/topic/${name}` }))
+      .concat([{ name: 'myexports', destination: '/user/queue/exports' }]),
     onSnapshot: snapshot,
     onMessage: message,
     onStatus: showLiveStatus,
@@ -99,6 +102,11 @@ function showTab(tab) {
 
 // ------------------------------------------------------------------ live
 
+/** The message type that carries each stream's entity; others on the stream (notes, scorecards) are not entities. */
+const entityType = {
+  agents: 'AGENT_STATE', queues: 'QUEUE_DEPTH', calls: 'CALL_STATE', notices: 'NOTICE_STATE', tasks: 'TASK_STATE',
+};
+
 const key = {
   agents: (d) => d.agentId,
   queues: (d) => d.type,
@@ -108,6 +116,11 @@ const key = {
 };
 
 function snapshot(name, items) {
+  if (name === 'myexports') {
+    for (const x of items) state.exports.set(String(x.id), x);
+    if (state.exportShown && state.exports.has(String(state.exportShown))) showExport(state.exports.get(String(state.exportShown)));
+    return;
+  }
   if (name === 'wallboard') {
     state.wallboard = items[0] || null;
   } else if (key[name]) {
@@ -117,9 +130,15 @@ function snapshot(name, items) {
 }
 
 function message(name, m) {
+  if (name === 'myexports') {
+    if (m.type !== 'EXPORT_STATE' || !m.data) return;
+    state.exports.set(String(m.data.id), m.data);
+    if (String(m.data.id) === String(state.exportShown)) showExport(m.data);
+    return;
+  }
   if (m.type === 'WALLBOARD') {
     state.wallboard = m.data;
-  } else if (key[name] && m.data) {
+  } else if (key[name] && m.data && m.type === entityType[name]) {
     const id = String(key[name](m.data) || m.id);
     if (name === 'tasks' && CLOSED.includes(m.data.state)) state.tasks.delete(id);
     else state[name].set(id, m.data);
@@ -627,27 +646,26 @@ async function toggleHold(event) {
   }
 }
 
-let exportTimer = null;
-
 async function requestExport(what) {
   const form = $('export-form');
   const r = state.selected;
   clearProblem(form);
-  clearTimeout(exportTimer);
   const body = what === 'task' ? { taskId: r.taskId } : { clientId: r.clientId };
   try {
     const exp = await api('POST', '/api/v1/evidence/exports', body);
-    showExport(exp);
+    // its progress may have arrived on the live stream before this answer did
+    showExport(state.exports.get(String(exp.id)) || exp);
   } catch (e) {
     showProblem(form, e);
   }
 }
 
 /**
- * An export is built in the background and has no live stream: its progress is asked for once a second until it is
- * DONE or FAILED (only while this export is on screen).
+ * An export is built in the background; its progress arrives on the requester's own live stream
+ * (/user/queue/exports, EXPORT_STATE): no polling.
  */
 function showExport(exp) {
+  state.exportShown = exp.id;
   $('export-status').hidden = false;
   $('export-status').dataset.state = exp.state;
   const total = exp.total || 0;
@@ -658,15 +676,6 @@ function showExport(exp) {
   link.hidden = exp.state !== 'DONE';
   link.href = `/api/v1/evidence/exports/${exp.id}/bundle`;
   link.textContent = t('sup.download') + (exp.bundleBytes ? ` (${(exp.bundleBytes / 1024).toFixed(1)} KB)` : '');
-  if (exp.state === 'QUEUED' || exp.state === 'RUNNING') {
-    exportTimer = setTimeout(async () => {
-      try {
-        showExport(await api('GET', `/api/v1/evidence/exports/${exp.id}`));
-      } catch (e) {
-        showProblem($('export-form'), e);
-      }
-    }, 1000);
-  }
 }
 
 main();

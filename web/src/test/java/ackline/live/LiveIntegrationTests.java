@@ -141,6 +141,27 @@ class LiveIntegrationTests {
 	}
 
 	@Test
+	void anExportsProgressReachesItsRequesterAndNobodyElse() throws Exception {
+		try (LiveClient auditor = LiveClient.basic(port, "auditor1"); LiveClient supervisor = LiveClient.basic(port, "supervisor1")) {
+			auditor.subscribe("/user/queue/exports");
+			supervisor.subscribe("/user/queue/exports");
+			Thread.sleep(300);
+			Api.Reply requested = api.post("/api/v1/evidence/exports", "auditor1", Map.of("clientId", "C-LIVE-EXPORT"));
+			assertThat(requested.status()).as(requested.body()).isEqualTo(202);
+			String id = requested.json().get("id").asString();
+			LiveClient.Received done = auditor.await(m -> m.type().equals("EXPORT_STATE") && m.body().get("id").asString().equals(id)
+					&& m.data().get("state").asString().equals("DONE"), WAIT);
+			assertThat(done.data().get("bundleSha256").asString()).hasSize(64);
+			JsonNode mine = api.get("/api/v1/live/snapshot?streams=myexports", "auditor1").json().get("streams").get("myexports");
+			assertThat(mine.get("seq").asLong()).isGreaterThanOrEqualTo(done.seq());
+			assertThat(mine.get("items").get(0).get("id").asString()).isEqualTo(id);
+			Thread.sleep(300);
+			assertThat(supervisor.drain()).isEmpty();
+			assertThat(api.get("/api/v1/live/snapshot?streams=myexports", "agent1").status()).isEqualTo(403);
+		}
+	}
+
+	@Test
 	void anAgentIsRefusedSupervisorStreamsSnapshotsAndSending() throws Exception {
 		try (LiveClient agent = LiveClient.basic(port, "agent2")) {
 			agent.subscribe("/topic/calls");
@@ -209,8 +230,10 @@ class LiveIntegrationTests {
 		try (LiveClient supervisor = LiveClient.basic(port, "supervisor1")) {
 			supervisor.subscribe("/topic/agents");
 			Thread.sleep(300);
+			api.put("/api/v1/agents/me/state", "agent1", Map.of("state", "PAUSED", "reason", "会议"));
 			api.put("/api/v1/agents/me/state", "agent1", Map.of("state", "AVAILABLE"));
-			long before = supervisor.await(m -> m.type().equals("AGENT_STATE"), WAIT).seq();
+			long before = supervisor.await(m -> m.type().equals("AGENT_STATE") && m.data().get("state").asString().equals("AVAILABLE"),
+					WAIT).seq();
 
 			try (Jedis redis = new Jedis(URI.create(TestServices.REDIS_URL))) {
 				// every subscriber connection of every app: this node loses its live subscription and re-subscribes

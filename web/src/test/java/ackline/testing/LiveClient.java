@@ -158,24 +158,40 @@ public final class LiveClient implements AutoCloseable {
 		session.send(destination, body.getBytes(StandardCharsets.UTF_8));
 	}
 
-	/** The next message matching {@code which}, skipping others, within {@code wait}; fails if none comes. */
-	public Received await(Predicate<Received> which, Duration wait) throws InterruptedException {
+	/** Messages that arrived while an await looked for another: later awaits find them (streams interleave). */
+	private final List<Received> backlog = new java.util.ArrayList<>();
+
+	/**
+	 * The first message matching {@code which} that no await took yet, within {@code wait}; fails if none comes.
+	 * Others stay for later awaits: messages of different streams and entities may arrive in any order.
+	 */
+	public synchronized Received await(Predicate<Received> which, Duration wait) throws InterruptedException {
+		for (java.util.Iterator<Received> it = backlog.iterator(); it.hasNext();) {
+			Received r = it.next();
+			if (which.test(r)) {
+				it.remove();
+				return r;
+			}
+		}
 		long end = System.nanoTime() + wait.toNanos();
 		while (true) {
 			long left = end - System.nanoTime();
 			Received next = left <= 0 ? null : received.poll(left, TimeUnit.NANOSECONDS);
 			if (next == null) {
-				throw new AssertionError("no matching live message within " + wait + "; errors: " + errors);
+				throw new AssertionError("no matching live message within " + wait + "; errors: " + errors + "; not taken: "
+						+ backlog.stream().map(r -> r.body().toString()).toList());
 			}
 			if (which.test(next)) {
 				return next;
 			}
+			backlog.add(next);
 		}
 	}
 
 	/** Whatever has arrived and not been taken yet. */
-	public List<Received> drain() {
-		List<Received> all = new java.util.ArrayList<>();
+	public synchronized List<Received> drain() {
+		List<Received> all = new java.util.ArrayList<>(backlog);
+		backlog.clear();
 		received.drainTo(all);
 		return all;
 	}

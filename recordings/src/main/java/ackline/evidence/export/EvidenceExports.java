@@ -65,8 +65,12 @@ public class EvidenceExports {
 
 	private final ExecutorService workers;
 
+	private final org.springframework.context.ApplicationEventPublisher events;
+
 	EvidenceExports(EvidenceStore store, AuditLog audit, JdbcClient jdbc, ExportSettings settings,
-			BundleStorage storage, java.time.Duration keepFor, Clock clock) {
+			BundleStorage storage, java.time.Duration keepFor, org.springframework.context.ApplicationEventPublisher events,
+			Clock clock) {
+		this.events = events;
 		this.storage = storage;
 		this.keepFor = keepFor;
 		this.store = store;
@@ -95,8 +99,25 @@ public class EvidenceExports {
 		audit.append(by, "EXPORT_REQUESTED", OBJECT_TYPE, id.toString(), asked(request));
 		// the answer is the request as recorded (QUEUED), whatever the builder has done by the time it is sent
 		EvidenceExport queued = find(id).orElseThrow();
+		changed(queued);
 		workers.execute(() -> build(id));
 		return queued;
+	}
+
+	/** The exports {@code by} asked for, newest first. */
+	public List<EvidenceExport> requestedBy(String by, int limit) {
+		return jdbc.sql("select * from evidence_export where requested_by = ? order by created_at desc limit ?")
+			.params(by, limit)
+			.query(EvidenceExports::export)
+			.list();
+	}
+
+	private void changed(UUID id) {
+		find(id).ifPresent(this::changed);
+	}
+
+	private void changed(EvidenceExport export) {
+		events.publishEvent(new ExportChanged(export.id(), export.requestedBy(), export.state(), clock.instant()));
 	}
 
 	public Optional<EvidenceExport> find(UUID id) {
@@ -195,6 +216,7 @@ public class EvidenceExports {
 			detail.put("finishedAt", export.finishedAt() == null ? null : export.finishedAt().toString());
 			detail.put("bundleSha256", export.bundleSha256());
 			audit.append("system", "EXPORT_EXPIRED", OBJECT_TYPE, id.toString(), detail);
+			find(id).ifPresent(this::changed);
 		}
 		List<Map<String, Object>> toDelete = jdbc.sql("""
 				select id, bundle_location, bundle_version from evidence_export
@@ -238,6 +260,7 @@ public class EvidenceExports {
 			jdbc.sql("update evidence_export set state = 'RUNNING', started_at = ?, heartbeat_at = ?, total = ?, done = 0 where id = ?")
 				.params(Timestamp.from(clock.instant()), Timestamp.from(clock.instant()), objects.size(), id)
 				.update();
+			changed(id);
 			Files.createDirectories(settings.directory());
 			long now = clock.millis();
 			String sha256;
@@ -261,6 +284,7 @@ public class EvidenceExports {
 						jdbc.sql("update evidence_export set done = ?, heartbeat_at = ? where id = ?")
 							.params(done, Timestamp.from(clock.instant()), id)
 							.update();
+						changed(id);
 					}
 				}
 				bundle.addJson("manifest.json", manifest(export, manifestObjects), now);
@@ -287,6 +311,7 @@ public class EvidenceExports {
 			detail.put("bytes", bytes);
 			detail.put("objects", objects.size());
 			audit.append("system", "EXPORT_DONE", OBJECT_TYPE, id.toString(), detail);
+			changed(id);
 			log.info("Evidence export {} done: {} objects, {} bytes, sha256 {}", id, objects.size(), bytes, sha256);
 		}
 		catch (Exception ex) {
@@ -302,6 +327,7 @@ public class EvidenceExports {
 				.params(Timestamp.from(clock.instant()), reason, id)
 				.update();
 			audit.append("system", "EXPORT_FAILED", OBJECT_TYPE, id.toString(), Map.of("error", reason));
+			changed(id);
 		}
 	}
 

@@ -30,12 +30,13 @@ class ExportConfiguration {
 	 */
 	@Bean(destroyMethod = "stop")
 	EvidenceExports evidenceExports(EvidenceStore store, AuditLog audit, JdbcClient jdbc, ExportSettings settings,
-			ObjectProvider<BundleStorage> storage, Environment environment, Clock clock) {
+			ObjectProvider<BundleStorage> storage, Environment environment,
+			org.springframework.context.ApplicationEventPublisher events, Clock clock) {
 		BundleStorage bundles = storage.getIfAvailable(() -> new DirectoryBundleStorage(settings.directory()));
 		Duration keepFor = environment.getProperty("ackline.evidence.exports.keep-for", Duration.class,
 				settings.keepFor());
 		log.info("Export bundles are kept in {} for {}", bundles.describe(), keepFor);
-		return new EvidenceExports(store, audit, jdbc, settings, bundles, keepFor, clock);
+		return new EvidenceExports(store, audit, jdbc, settings, bundles, keepFor, events, clock);
 	}
 
 	@Bean
