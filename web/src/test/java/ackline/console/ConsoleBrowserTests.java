@@ -1,6 +1,7 @@
 package ackline.console;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -305,6 +306,48 @@ class ConsoleBrowserTests {
 		JsonNode scorecard = api.get("/api/v1/calls/" + callId + "/scorecard", "supervisor1").json();
 		assertThat(scorecard.get("total").asInt()).isEqualTo(total);
 		assertThat(scorecard.get("scoredBy").asText()).isEqualTo("supervisor1");
+	}
+
+	@Test
+	@Order(4)
+	void anAuditorPutsTheRecordingOnLegalHoldAndExportsTheClientsEvidenceFollowingItLive() {
+		assertThat(callId).as("the call of the earlier test").isNotNull();
+		WebDriver auditor = browser();
+		try {
+			signIn(auditor, "auditor1");
+			waitFor(auditor, d -> d.getCurrentUrl().contains("/supervisor"));
+			click(auditor, "tab-recordings");
+			WebElement client = testId(auditor, "search-client");
+			waitFor(auditor, d -> client.isDisplayed());
+			client.clear();
+			client.sendKeys(clientId);
+			testId(auditor, "search-submit").click();
+			By row = By.cssSelector("[data-testid=recording-row][data-call-id='" + callId + "']");
+			waitFor(auditor, d -> {
+				d.findElement(row).click();
+				return true;
+			});
+			waitFor(auditor, d -> testId(d, "recording-detail").isDisplayed());
+
+			// a hold needs its reason: refused next to the field, then set
+			click(auditor, "legal-hold-toggle");
+			waitFor(auditor, d -> d.findElement(By.cssSelector("#hold-form [data-error-for=reason]")).isDisplayed());
+			testId(auditor, "legal-hold-reason").sendKeys("监管调查 2026-118");
+			click(auditor, "legal-hold-toggle");
+			String evidenceId = api.get("/api/v1/calls/" + callId, "auditor1").json().path("recording").path("evidenceId").asText();
+			waitFor(auditor, d -> api.get("/api/v1/recordings/" + evidenceId, "auditor1").json().path("legalHold").asBoolean());
+
+			// the export's progress arrives on the auditor's own live stream; the page never asks for it
+			click(auditor, "export-client");
+			waitFor(auditor, d -> testId(d, "export-download").isDisplayed());
+			assertThat(testId(auditor, "export-status").getAttribute("data-state")).isEqualTo("DONE");
+			String href = testId(auditor, "export-download").getAttribute("href");
+			assertThat(href).contains("/api/v1/evidence/exports/").endsWith("/bundle");
+			assertThat(api.get(URI.create(href).getPath(), "auditor1").status()).isEqualTo(200);
+		}
+		finally {
+			auditor.quit();
+		}
 	}
 
 	// ------------------------------------------------------------------ helpers
