@@ -51,7 +51,7 @@ class LiveBenchmark {
 
 	private static final int CLIENTS = Integer.getInteger("benchmark.clients", 1000);
 
-	private static final int SUPERVISORS = Integer.getInteger("benchmark.supervisors", 50);
+	private static final int SUPERVISORS = Integer.getInteger("benchmark.supervisors", 20);
 
 	private static final int RATE = Integer.getInteger("benchmark.rate", 500);
 
@@ -91,13 +91,16 @@ class LiveBenchmark {
 				List<LiveClient> clients = connect(ports, agents);
 				System.out.printf(Locale.ROOT, "%d clients connected (%d agents, %d supervisors)%n", clients.size(), agents,
 						SUPERVISORS);
-				HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8)).build();
+				// HTTP/1.1: the JDK client would otherwise offer every new connection an h2c upgrade Tomcat does not take
+				HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+					.executor(Executors.newFixedThreadPool(8)).build();
 				// every agent once to AVAILABLE (creates its row), then the steady load
 				Load load = new Load(http, ports, agents);
 				load.run(RATE, WARMUP, false);
 				Thread.sleep(2_000);
 				lastSeq.clear();
 				long[] cpuBefore = { cpuNanos(nodes.get(0)), cpuNanos(nodes.get(1)) };
+				long[] othersBefore = others();
 				long[] heapMax = { 0, 0 };
 				AtomicBoolean sampling = new AtomicBoolean(true);
 				ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
@@ -114,9 +117,13 @@ class LiveBenchmark {
 				sampling.set(false);
 				sampler.shutdownNow();
 				long[] cpuAfter = { cpuNanos(nodes.get(0)), cpuNanos(nodes.get(1)) };
+				long[] othersAfter = others();
+				for (int i = 0; i < othersAfter.length; i++) {
+					othersAfter[i] -= othersBefore[i];
+				}
 				long expected = changes * (SUPERVISORS + 1L);
 				long got = received.get() - received0;
-				report(agents, changes, expected, got, load, cpuBefore, cpuAfter, heapMax);
+				report(agents, changes, expected, got, load, cpuBefore, cpuAfter, heapMax, othersAfter);
 				for (LiveClient c : clients) {
 					c.close();
 				}
@@ -303,6 +310,34 @@ class LiveBenchmark {
 
 	}
 
+	/** CPU time so far of the benchmark's own JVM (the clients and the load), PostgreSQL and Redis. */
+	private static long[] others() {
+		return new long[] { ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L),
+				cpuOf("postgres"), cpuOf("redis-server") };
+	}
+
+	/** CPU time of every process whose name ({@code /proc/<pid>/comm}) starts with {@code name}, from /proc (Linux). */
+	private static long cpuOf(String name) {
+		try (var procs = Files.list(Path.of("/proc"))) {
+			return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).mapToLong(p -> {
+				try {
+					if (!Files.readString(p.resolve("comm")).strip().startsWith(name)) {
+						return 0;
+					}
+					String stat = Files.readString(p.resolve("stat"));
+					String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+					return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L; // USER_HZ 100
+				}
+				catch (java.io.IOException | RuntimeException ex) {
+					return 0; // gone meanwhile
+				}
+			}).sum();
+		}
+		catch (java.io.IOException ex) {
+			return 0;
+		}
+	}
+
 	private static long cpuNanos(Process process) {
 		return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
 	}
@@ -334,7 +369,7 @@ class LiveBenchmark {
 	}
 
 	private void report(int agents, long changes, long expected, long got, Load load, long[] cpuBefore, long[] cpuAfter,
-			long[] heapMax) throws Exception {
+			long[] heapMax, long[] others) throws Exception {
 		BenchmarkReport report = new BenchmarkReport();
 		report.rule();
 		report.line("Live fan-out benchmark — two nodes, " + CLIENTS + " STOMP clients (" + agents + " agents on /user/queue/agent, "
@@ -358,6 +393,10 @@ class LiveBenchmark {
 					+ "peak %,d MB (sampled each second)", (cpuAfter[n] - cpuBefore[n]) / 1e9 / (SECONDS + 5.0),
 					heapMax[n] / (1024 * 1024)));
 		}
+		double window = SECONDS + 5.0;
+		report.field("elsewhere", String.format(Locale.ROOT, "CPU: benchmark JVM (%d STOMP clients + the load) %.2f cores, "
+				+ "PostgreSQL %.2f, Redis %.2f (mean over the window; the machine has %d)", CLIENTS, others[0] / 1e9 / window,
+				others[1] / 1e9 / window, others[2] / 1e9 / window, Runtime.getRuntime().availableProcessors()));
 		report.rule();
 		String text = report.toString();
 		System.out.println(text);
