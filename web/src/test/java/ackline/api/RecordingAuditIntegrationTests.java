@@ -6,7 +6,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,12 +25,9 @@ import ackline.AcklineApplication;
 import ackline.audit.AuditEntry;
 import ackline.audit.AuditLog;
 import ackline.audit.AuditQuery;
-import ackline.evidence.EvidenceKind;
-import ackline.evidence.EvidenceLinks;
 import ackline.evidence.EvidenceStore;
-import ackline.evidence.NewEvidence;
-import ackline.evidence.StoredEvidence;
 import ackline.testing.Api;
+import ackline.testing.RecordedCalls;
 import ackline.testing.TestServices;
 import ackline.testing.TwilioStub;
 import org.junit.jupiter.api.BeforeAll;
@@ -99,31 +95,10 @@ class RecordingAuditIntegrationTests {
 		api = new Api(port);
 		body = new byte[5000];
 		new Random(7).nextBytes(body);
-		UUID taskId = UUID.randomUUID();
-		callId = UUID.randomUUID();
-		StoredEvidence stored = evidence.store(new NewEvidence(EvidenceKind.CALL_RECORDING, "audio/wav", body,
-				new EvidenceLinks(clientId, null, taskId, callId, "agent1")));
-		recording = stored.id();
-		Instant answered = Instant.parse("2026-11-20T02:00:00Z");
-		Timestamp now = Timestamp.from(Instant.now());
-		jdbc.sql("""
-				insert into callback_task (id, reference, type, client_id, phone, earliest, due_by, priority,
-				    record_required, state, next_attempt_at, max_attempts, retry_interval, caller, disposition,
-				    created_at, updated_at)
-				values (?, ?, 'NEW_ACCOUNT', ?, '13900139001', ?, ?, 5, true, 'DONE', ?, 3, interval '1 hour',
-				    'system', 'REACHED_CONFIRMED', ?, ?)""")
-			.params(taskId, "T-" + taskId, clientId, now, now, now, now, now)
-			.update();
-		jdbc.sql("""
-				insert into call (id, kind, task_id, agent_id, client_id, phone, state, outcome, record_required,
-				    recording_file, recording_state, recording_evidence, recording_sha256, recording_bytes,
-				    created_at, answered_at, ended_at, updated_at)
-				values (?, 'AGENT', ?, 'agent1', ?, '13900139001', 'ENDED', 'ANSWERED', true, 'r.wav', 'STORED', ?, ?, ?,
-				    ?, ?, ?, ?)""")
-			.params(callId, taskId, clientId, recording, stored.sha256(), (long) body.length,
-					Timestamp.from(answered.minusSeconds(10)), Timestamp.from(answered),
-					Timestamp.from(answered.plusSeconds(95)), now)
-			.update();
+		RecordedCalls.RecordedCall call = RecordedCalls.insert(jdbc, evidence, clientId, body,
+				Instant.parse("2026-11-20T02:00:00Z"));
+		callId = call.callId();
+		recording = call.recording().id();
 	}
 
 	@Test

@@ -120,7 +120,13 @@ class ConsoleBrowserTests {
 		assertThat(api.get("/supervisor", "agent1").status()).isEqualTo(403);
 		assertThat(api.get("/agent", "supervisor1").status()).isEqualTo(403);
 		assertThat(api.get("/supervisor", "auditor1").status()).isEqualTo(200);
-		assertThat(api.get("/agent", "agent1").status()).isEqualTo(200);
+		Api.Reply page = api.get("/agent", "agent1");
+		assertThat(page.status()).isEqualTo(200);
+		// the consoles run only their own scripts (the live socket, recordings and API are same-origin: they still work)
+		assertThat(page.headers().entrySet()).anySatisfy(h -> {
+			assertThat(h.getKey()).isEqualToIgnoringCase("Content-Security-Policy");
+			assertThat(h.getValue().get(0)).contains("script-src 'self'").contains("frame-ancestors 'none'");
+		});
 
 		signIn(agent, "agent1");
 		assertThat(agent.getCurrentUrl()).as("an agent lands on the agent console").endsWith("/agent");

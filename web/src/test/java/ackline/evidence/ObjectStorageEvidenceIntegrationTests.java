@@ -6,7 +6,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -20,6 +19,7 @@ import ackline.audit.AuditLog;
 import ackline.audit.AuditQuery;
 import ackline.evidence.export.EvidenceExports;
 import ackline.testing.Api;
+import ackline.testing.RecordedCalls;
 import ackline.testing.TestServices;
 import ackline.testing.TwilioStub;
 import ackline.testing.s3.S3MockServer;
@@ -101,28 +101,7 @@ class ObjectStorageEvidenceIntegrationTests {
 		api = new Api(port);
 		body = new byte[300_000];
 		new Random(11).nextBytes(body);
-		UUID taskId = UUID.randomUUID();
-		UUID callId = UUID.randomUUID();
-		StoredEvidence stored = evidence.store(new NewEvidence(EvidenceKind.CALL_RECORDING, "audio/wav", body,
-				new EvidenceLinks(clientId, null, taskId, callId, "agent1")));
-		recording = stored.id();
-		Timestamp now = Timestamp.from(Instant.now());
-		jdbc.sql("""
-				insert into callback_task (id, reference, type, client_id, phone, earliest, due_by, priority,
-				    record_required, state, next_attempt_at, max_attempts, retry_interval, caller, disposition,
-				    created_at, updated_at)
-				values (?, ?, 'NEW_ACCOUNT', ?, '13900139001', ?, ?, 5, true, 'DONE', ?, 3, interval '1 hour',
-				    'system', 'REACHED_CONFIRMED', ?, ?)""")
-			.params(taskId, "T-" + taskId, clientId, now, now, now, now, now)
-			.update();
-		jdbc.sql("""
-				insert into call (id, kind, task_id, agent_id, client_id, phone, state, outcome, record_required,
-				    recording_file, recording_state, recording_evidence, recording_sha256, recording_bytes,
-				    created_at, answered_at, ended_at, updated_at)
-				values (?, 'AGENT', ?, 'agent1', ?, '13900139001', 'ENDED', 'ANSWERED', true, 'r.wav', 'STORED', ?, ?, ?,
-				    ?, ?, ?, ?)""")
-			.params(callId, taskId, clientId, recording, stored.sha256(), (long) body.length, now, now, now, now)
-			.update();
+		recording = RecordedCalls.insert(jdbc, evidence, clientId, body, Instant.now()).recording().id();
 	}
 
 	@Test
