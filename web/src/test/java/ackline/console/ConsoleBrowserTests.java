@@ -411,13 +411,15 @@ class ConsoleBrowserTests {
 		return ((JavascriptExecutor) driver).executeScript(script, args);
 	}
 
-	/** Into the repository's docs/screenshots (the tests run in web/). */
+	/**
+	 * Into {@code target/screenshots}; with {@code -Dackline.screenshots.update=true} into the repository's
+	 * {@code docs/screenshots} (the README's), so an ordinary run leaves the checkout as it was.
+	 */
 	private static void screenshot(WebDriver driver, String name) {
-		Path root = Path.of("").toAbsolutePath();
-		if (root.getFileName() != null && root.getFileName().toString().equals("web")) {
-			root = root.getParent();
-		}
-		Path file = root.resolve("docs").resolve("screenshots").resolve(name);
+		boolean update = Boolean.getBoolean("ackline.screenshots.update");
+		Path here = Path.of("").toAbsolutePath(); // the tests run in web/
+		Path repository = here.getFileName() != null && here.getFileName().toString().equals("web") ? here.getParent() : here;
+		Path file = (update ? repository.resolve("docs") : here.resolve("target")).resolve("screenshots").resolve(name);
 		try {
 			Files.createDirectories(file.getParent());
 			Files.write(file, ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES));
