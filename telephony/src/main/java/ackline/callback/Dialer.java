@@ -389,6 +389,37 @@ public class Dialer {
 		pbx.hangup(callId);
 	}
 
+	/**
+	 * Hangs up, then waits up to {@code wait} for the PBX's hang-up to reach the call and its task (the call ENDED, the
+	 * task out of DIALING and IN_CALL: in WRAP_UP for an answered call), so that the agent, or a script, can record the
+	 * disposition right away. Returns the task's state then (null for a call without a task), or empty when the PBX
+	 * has not confirmed the hang-up within {@code wait} (it still will; the events decide).
+	 */
+	public Optional<String> hangupAndWait(UUID callId, String agentId, boolean supervisor, java.time.Duration wait) {
+		hangup(callId, agentId, supervisor);
+		long deadline = System.nanoTime() + wait.toNanos();
+		while (true) {
+			Map<String, Object> now = jdbc.sql("""
+					select c.state as call_state, t.state as task_state from call c
+					left join callback_task t on t.id = c.task_id where c.id = ?""")
+				.param(callId).query().singleRow();
+			String task = (String) now.get("task_state");
+			if ("ENDED".equals(now.get("call_state")) && !"DIALING".equals(task) && !"IN_CALL".equals(task)) {
+				return Optional.of(task == null ? "" : task);
+			}
+			if (System.nanoTime() >= deadline) {
+				return Optional.empty();
+			}
+			try {
+				Thread.sleep(25);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return Optional.empty();
+			}
+		}
+	}
+
 	/** A disposition as the agent records it. */
 	public record DispositionRequest(String disposition, Map<String, Object> answers, String notes, java.time.OffsetDateTime callBackAt) {
 	}

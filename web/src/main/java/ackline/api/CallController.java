@@ -27,7 +27,11 @@ class CallController {
 
 	private final Scorecards scorecards;
 
-	CallController(CallbackQueries queries, Dialer dialer, Scorecards scorecards) {
+	private final java.time.Duration hangupWait;
+
+	CallController(CallbackQueries queries, Dialer dialer, Scorecards scorecards,
+			@org.springframework.beans.factory.annotation.Value("${ackline.callbacks.hangup-wait:5s}") java.time.Duration hangupWait) {
+		this.hangupWait = hangupWait;
 		this.queries = queries;
 		this.dialer = dialer;
 		this.scorecards = scorecards;
@@ -44,10 +48,23 @@ class CallController {
 		return view;
 	}
 
+	/**
+	 * 200 {@code {callId, state: ENDED, taskState}} once the PBX confirmed the hang-up and the task moved on (WRAP_UP
+	 * for an answered call: the disposition can be recorded at once), within {@code ackline.callbacks.hangup-wait}
+	 * (5 s); 202 when it has not yet (the call ends when the PBX says so).
+	 */
 	@PostMapping("/{id}/hangup")
-	ResponseEntity<Void> hangup(@PathVariable UUID id, Authentication user) {
-		dialer.hangup(id, user.getName(), Roles.has(user, "SUPERVISOR") || Roles.has(user, "ADMIN"));
-		return ResponseEntity.accepted().build();
+	ResponseEntity<Map<String, Object>> hangup(@PathVariable UUID id, Authentication user) {
+		java.util.Optional<String> task = dialer.hangupAndWait(id, user.getName(),
+				Roles.has(user, "SUPERVISOR") || Roles.has(user, "ADMIN"), hangupWait);
+		if (task.isEmpty()) {
+			return ResponseEntity.accepted().body(Map.of("callId", id, "state", "HANGING_UP"));
+		}
+		Map<String, Object> body = new java.util.LinkedHashMap<>();
+		body.put("callId", id);
+		body.put("state", "ENDED");
+		body.put("taskState", task.get().isEmpty() ? null : task.get());
+		return ResponseEntity.ok(body);
 	}
 
 }

@@ -172,7 +172,12 @@ class DialerIntegrationTests {
 
 		assertThat(api.post("/api/v1/calls/" + callId + "/hangup", "agent1", "").status())
 			.as("another agent cannot hang up this call").isEqualTo(404);
-		assertThat(api.post("/api/v1/calls/" + callId + "/hangup", agent, "").status()).isEqualTo(202);
+		Api.Reply hungUp = api.post("/api/v1/calls/" + callId + "/hangup", agent, "");
+		// 200 once the PBX's hang-up reached the task (then it is in WRAP_UP), 202 if that took longer than the wait
+		assertThat(hungUp.status()).isIn(200, 202);
+		if (hungUp.status() == 200) {
+			assertThat(hungUp.json().get("taskState").asText()).isEqualTo("WRAP_UP");
+		}
 		JsonNode wrapUp = awaitTask(taskId, "wrap-up", t -> "WRAP_UP".equals(t.get("state").asText()));
 		JsonNode agentNow = api.get("/api/v1/agents/me", agent).json();
 		assertThat(agentNow.get("state").asText()).isEqualTo("WRAP_UP");

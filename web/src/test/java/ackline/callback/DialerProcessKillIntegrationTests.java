@@ -73,7 +73,7 @@ class DialerProcessKillIntegrationTests {
 				await().atMost(Duration.ofSeconds(30)).until(() -> "WRAP_UP".equals(state(api, talkingTask)));
 				JsonNode ringingCall = api.get("/api/v1/callbacks/" + ringingTask, "system").json().get("calls").get(0);
 				assertThat(api.post("/api/v1/calls/" + ringingCall.get("id").asText() + "/hangup", "agent2", "").status())
-					.isEqualTo(202);
+					.isIn(200, 202);
 				await().atMost(Duration.ofSeconds(30)).until(() -> "WRAP_UP".equals(state(api, ringingTask)));
 				for (String[] t : List.of(new String[] { "agent1", talkingTask }, new String[] { "agent2", ringingTask })) {
 					Api.Reply dispo = api.post("/api/v1/callbacks/" + t[1] + "/disposition", t[0],
