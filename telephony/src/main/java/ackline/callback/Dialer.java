@@ -155,6 +155,34 @@ public class Dialer {
 		return view;
 	}
 
+	/**
+	 * Pauses an AVAILABLE agent whose console went away (the server decides: no task is offered to an empty chair);
+	 * a task only offered goes back to the queue. An agent on a call, in wrap-up, already paused or offline, or whose
+	 * offered task is already being dialled, is left alone. Returns whether the agent was paused.
+	 */
+	public boolean pauseAway(String agentId, String reason) {
+		return Boolean.TRUE.equals(tx.execute(status -> {
+			Instant now = clock.instant();
+			Map<String, Object> agent = transitions.lockAgent(agentId);
+			if (agent == null || !AgentState.AVAILABLE.name().equals(agent.get("state"))) {
+				return false;
+			}
+			UUID currentTask = (UUID) agent.get("current_task");
+			if (currentTask != null) {
+				Map<String, Object> task = transitions.lockTask(currentTask);
+				if (task != null && !TaskState.OFFERED.name().equals(task.get("state"))) {
+					return false;
+				}
+				if (task != null) {
+					transitions.requeue(currentTask, now, null, false);
+					transitions.task(task, TaskState.QUEUED, agentId, "AGENT_AWAY", now, null);
+				}
+			}
+			transitions.agent(agentId, AgentState.AVAILABLE, AgentState.PAUSED, reason, null, null, (Instant) null, now);
+			return true;
+		}));
+	}
+
 	public Optional<AgentView> agent(String agentId) {
 		return jdbc.sql("select * from agent where id = ?").param(agentId).query().listOfRows().stream().findFirst()
 			.map(Dialer::agentView);

@@ -28,7 +28,9 @@ import org.springframework.web.socket.config.annotation.WebSocketTransportRegist
  * Live consoles: STOMP over WebSocket at {@code /ws}, a simple broker per node, messages fanned out between nodes by
  * {@link LiveFanOut} (Redis pub/sub). Settings: {@code ackline.live.lanes} (threads building messages, default 4),
  * {@code ackline.live.wallboard-every} (figures at least this often, default 30 s), {@code ackline.live.heartbeat}
- * (STOMP heart-beats, default 10 s).
+ * (STOMP heart-beats, default 10 s), {@code ackline.live.presence.pause-after} (an AVAILABLE agent without a console for
+ * this long is paused, default 2 min; 0 = never), {@code ackline.live.presence.refresh-every} (20 s),
+ * {@code ackline.live.presence.sweep-every} (15 s).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocketMessageBroker
@@ -94,6 +96,38 @@ class LiveConfiguration implements WebSocketMessageBrokerConfigurer {
 	@Bean
 	LiveSchedule liveSchedule(LiveMessages messages, LivePublisher publisher) {
 		return new LiveSchedule(messages, publisher);
+	}
+
+	@Bean
+	LivePresence livePresence(PresenceStore store, ackline.callback.Dialer dialer, Clock clock,
+			@Value("${ackline.live.presence.pause-after:2m}") Duration pauseAfter,
+			@Value("${ackline.live.presence.refresh-every:20s}") Duration refreshEvery) {
+		return new LivePresence(store, dialer, clock, pauseAfter, refreshEvery);
+	}
+
+	@Bean
+	PresenceSchedule presenceSchedule(LivePresence presence) {
+		return new PresenceSchedule(presence);
+	}
+
+	static final class PresenceSchedule {
+
+		private final LivePresence presence;
+
+		PresenceSchedule(LivePresence presence) {
+			this.presence = presence;
+		}
+
+		@Scheduled(fixedDelayString = "${ackline.live.presence.refresh-every:20s}")
+		void refresh() {
+			presence.refresh();
+		}
+
+		@Scheduled(fixedDelayString = "${ackline.live.presence.sweep-every:15s}", initialDelayString = "${ackline.live.presence.sweep-every:15s}")
+		void sweep() {
+			presence.sweep();
+		}
+
 	}
 
 	static final class LiveSchedule {

@@ -40,6 +40,12 @@ class RedisConfiguration {
 				settings.keyPrefix());
 	}
 
+	/** Which agents have a console open, across nodes (rebuildable: nodes report their sessions again). */
+	@Bean
+	RedisPresenceStore presenceStore(UnifiedJedis jedis, RedisSettings settings) {
+		return new RedisPresenceStore(jedis, settings.keyPrefix());
+	}
+
 	private static HostAndPort address(RedisSettings settings) {
 		URI uri = URI.create(settings.url());
 		return new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort());

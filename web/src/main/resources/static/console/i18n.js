@@ -34,7 +34,7 @@ const zh = {
     RISK_DISCLOSURE: '风险揭示', GENERAL: '一般通知',
   },
   channel: { SMS: '短信', EMAIL: '邮件', LINK: '链接', IVR: '语音', WEB: '链接' },
-  pauseReason: { BREAK: '休息', MEAL: '用餐', TRAINING: '培训', MEETING: '会议', BACK_OFFICE: '后台工作', SYSTEM_ISSUE: '系统故障' },
+  pauseReason: { BREAK: '休息', MEAL: '用餐', TRAINING: '培训', MEETING: '会议', BACK_OFFICE: '后台工作', SYSTEM_ISSUE: '系统故障', CONSOLE_CLOSED: '控制台已关闭（系统暂停）' },
   agent: {
     title: '坐席工作台', myState: '我的状态', timeInState: '状态时长', available: '就绪', pause: '暂停', offline: '离线',
     pauseReason: '暂停原因', chooseReason: '选择原因…', reasonRequired: '请选择暂停原因', wrapUpLeft: '话后处理剩余',
@@ -117,7 +117,7 @@ const en = {
     RISK_DISCLOSURE: 'Risk disclosure', GENERAL: 'General',
   },
   channel: { SMS: 'SMS', EMAIL: 'Email', LINK: 'Link', IVR: 'IVR', WEB: 'Link' },
-  pauseReason: { BREAK: 'Break', MEAL: 'Meal', TRAINING: 'Training', MEETING: 'Meeting', BACK_OFFICE: 'Back-office work', SYSTEM_ISSUE: 'System issue' },
+  pauseReason: { BREAK: 'Break', MEAL: 'Meal', TRAINING: 'Training', MEETING: 'Meeting', BACK_OFFICE: 'Back-office work', SYSTEM_ISSUE: 'System issue', CONSOLE_CLOSED: 'Console closed (paused by the system)' },
   agent: {
     title: 'Agent console', myState: 'My state', timeInState: 'Time in state', available: 'Available', pause: 'Pause',
     offline: 'Offline', pauseReason: 'Pause reason', chooseReason: 'Choose a reason…', reasonRequired: 'Choose a pause reason',

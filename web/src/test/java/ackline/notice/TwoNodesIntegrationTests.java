@@ -67,11 +67,13 @@ class TwoNodesIntegrationTests {
 			assertThat(perRecipient.values()).allMatch(n -> n == 1L);
 			assertThat(ChildApp.count(database,
 					"select count(distinct split_part(claimed_by, '-', 2)) from notice_attempt")).isEqualTo(2);
-			// The bucket holds RATE and refills RATE a second, shared: no second can see more than twice RATE,
-			// however the two nodes divide the work. (Slower sending only lowers the counts.)
+			// The bucket holds RATE and refills RATE a second, shared: tokens taken within any second are at most twice
+			// RATE, however the two nodes divide the work. The simulator stamps a message when it arrives, up to a
+			// moment after its token was taken (a loaded machine spreads that by a fraction of a second), so a second
+			// at the simulator may see a few more: RATE / 4 of slack (a limit per node would let through twice as many).
 			Map<Long, Long> perSecond = sent.stream()
 				.collect(Collectors.groupingBy(m -> m.dateCreated().getEpochSecond(), Collectors.counting()));
-			assertThat(perSecond.values()).allMatch(n -> n <= 2L * RATE);
+			assertThat(perSecond.values()).allMatch(n -> n <= 2L * RATE + RATE / 4);
 			assertThat(sent.stream().map(TwilioSimulator.SimulatedMessage::dateCreated).max(Instant::compareTo).orElseThrow())
 				.isAfter(sent.stream().map(TwilioSimulator.SimulatedMessage::dateCreated).min(Instant::compareTo).orElseThrow()
 					.plusSeconds(400 / RATE - 2));
