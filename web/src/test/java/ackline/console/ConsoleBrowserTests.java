@@ -130,6 +130,14 @@ class ConsoleBrowserTests {
 
 		signIn(agent, "agent1");
 		assertThat(agent.getCurrentUrl()).as("an agent lands on the agent console").endsWith("/agent");
+		// Chinese by default; the English switch relabels the page, is remembered across a reload, and switches back
+		waitFor(agent, d -> testId(d, "take-next").getText().equals("接下一个任务"));
+		click(agent, "lang-switch");
+		waitFor(agent, d -> testId(d, "take-next").getText().equals("Take next task"));
+		agent.navigate().refresh();
+		waitFor(agent, d -> testId(d, "take-next").getText().equals("Take next task"));
+		click(agent, "lang-switch");
+		waitFor(agent, d -> testId(d, "take-next").getText().equals("接下一个任务"));
 		agent.get(base + "/supervisor");
 		assertThat(agent.findElement(By.tagName("body")).getText()).contains("403");
 		assertThat(agent.findElements(By.id("wallboard"))).isEmpty();
