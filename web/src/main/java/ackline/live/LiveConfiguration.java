@@ -90,7 +90,10 @@ class LiveConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	@Bean
 	ApplicationRunner liveStart(LiveMessages messages) {
-		return args -> messages.start();
+		return args -> {
+			messages.start();
+			messages.announceStart();
+		};
 	}
 
 	@Bean

@@ -79,6 +79,21 @@ final class LiveMessages {
 	}
 
 	/**
+	 * Tells every node to have all its consoles re-sync: a node that starts may be the successor of one that died
+	 * between committing a change and sending its message (that message never got a number, so no console could see
+	 * a gap). Consoles of the dead node reconnect and load snapshots anyway; this reaches those of the other nodes.
+	 */
+	void announceStart() {
+		try {
+			fanOut.publish("control", "A", "\"type\":\"" + RESYNC + "\"}");
+		}
+		catch (LiveFanOutUnavailable ex) {
+			log.warn("Could not ask the consoles to re-sync at start ({}); they will at their next gap or reconnect",
+					ex.getMessage());
+		}
+	}
+
+	/**
 	 * Numbers and sends one message.
 	 * @param user the user of a per-user stream, else ignored
 	 * @param at when the change it reports happened
@@ -154,6 +169,10 @@ final class LiveMessages {
 				return; // nobody of that name is connected to this node
 			}
 			destination = "/user/" + user + route.substring(space + 1);
+		}
+		else if (route.equals("A")) {
+			resyncLocalConsoles();
+			return;
 		}
 		else {
 			return;

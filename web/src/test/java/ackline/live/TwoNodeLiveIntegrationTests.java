@@ -51,6 +51,11 @@ class TwoNodeLiveIntegrationTests {
 
 	@Test
 	void aConsoleOnOneNodeSeesChangesMadeOnTheOther() throws Exception {
+		// consoles already on node A when node B starts: B may succeed a node that died between a commit and its
+		// message, so its start asks every console to re-sync
+		LiveClient watcherOnA = LiveClient.basic(port, "supervisor1").subscribe("/topic/agents");
+		LiveClient agentWatcherOnA = LiveClient.basic(port, "agent2").subscribe("/user/queue/agent");
+		Thread.sleep(500);
 		int other = ChildApp.freePort();
 		Process nodeB = ChildApp.start(List.of("--server.port=" + other, "--spring.datasource.url=" + DATABASE,
 				"--spring.datasource.username=" + TestServices.PG_USER, "--ackline.redis.url=" + TestServices.REDIS_URL,
@@ -60,6 +65,10 @@ class TwoNodeLiveIntegrationTests {
 				"--ackline.callbacks.any-time=true", "--ackline.asterisk.enabled=false"), "live-node-b");
 		try {
 			ChildApp.awaitUp(other);
+			assertThat(watcherOnA.await(m -> m.type().equals("RESYNC"), WAIT).body().get("stream").asString()).isEqualTo("agents");
+			assertThat(agentWatcherOnA.await(m -> m.type().equals("RESYNC"), WAIT).body().get("stream").asString()).isEqualTo("me");
+			watcherOnA.close();
+			agentWatcherOnA.close();
 			Api nodeA = new Api(port);
 			Api onB = new Api(other);
 			try (LiveClient supervisorOnA = LiveClient.basic(port, "supervisor1");
