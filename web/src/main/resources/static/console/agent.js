@@ -61,7 +61,7 @@ async function main() {
     ],
     onSnapshot: snapshot,
     onMessage: message,
-    onResync: (name) => { if (name === 'queues') queueChanged(); },
+    onResync: (name) => { if (name === 'queues') queueChanged(false); },
     onStatus: showLiveStatus,
   }).start();
 }
@@ -89,7 +89,7 @@ function snapshot(name, items) {
 function message(name, m) {
   const data = m.data || {};
   if (name === 'queues') {
-    queueChanged();
+    queueChanged(false);
     return;
   }
   switch (m.type) {
@@ -212,11 +212,21 @@ async function setState(wanted) {
 // ------------------------------------------------------------------ the queue preview
 
 let queueTimer = null;
+let queueDue = 0;
 
 /** The queue moved (a task or depth message): fetch the preview again, at most once per half second. */
-function queueChanged() {
+/**
+ * Plans a refresh of my queue preview. My own changes (my tasks, my state) refresh it soon; other agents' work (the
+ * shared queue depths) after a random 2–6 s, so a thousand consoles do not all ask at once, and a steady stream of
+ * changes cannot postpone it for ever (an earlier planned refresh is kept, never pushed back).
+ */
+function queueChanged(soon = true) {
+  const delay = soon ? 300 : 2000 + Math.random() * 4000;
+  const due = Date.now() + delay;
+  if (queueTimer && queueDue <= due) return;
   clearTimeout(queueTimer);
-  queueTimer = setTimeout(loadQueue, 500);
+  queueDue = due;
+  queueTimer = setTimeout(() => { queueTimer = null; loadQueue(); }, delay);
 }
 
 async function loadQueue() {
