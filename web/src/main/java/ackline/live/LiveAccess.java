@@ -35,6 +35,24 @@ final class LiveAccess implements ChannelInterceptor {
 
 	static final String CSRF_HEADER = "ackline.csrf.header";
 
+	/** Where refusals are written (the access audit, R-EV-5): who, what command, which destination, why. */
+	interface Refusals {
+
+		void refused(String user, String command, String destination, String reason);
+
+	}
+
+	private final Refusals refusals;
+
+	LiveAccess() {
+		this((user, command, destination, reason) -> {
+		});
+	}
+
+	LiveAccess(Refusals refusals) {
+		this.refusals = refusals;
+	}
+
 	@Override
 	public Message<?> preSend(Message<?> message, MessageChannel channel) {
 		StompHeaderAccessor stomp = MessageHeaderAccessor.getAccessor(message, StompHeaderAccessor.class);
@@ -48,7 +66,13 @@ final class LiveAccess implements ChannelInterceptor {
 				if (user == null) {
 					throw new AccessDeniedException("sign in first");
 				}
-				checkCsrf(stomp);
+				try {
+					checkCsrf(stomp);
+				}
+				catch (AccessDeniedException ex) {
+					audit(user, "CONNECT", null, "csrf");
+					throw ex;
+				}
 			}
 			case SUBSCRIBE -> {
 				String destination = stomp.getDestination();
@@ -79,10 +103,23 @@ final class LiveAccess implements ChannelInterceptor {
 			.filter(a -> a.startsWith("ROLE_")).map(a -> a.substring(5)).collect(Collectors.toSet());
 	}
 
-	private static void refuse(Principal user, String command, String destination, String reason) {
+	private void refuse(Principal user, String command, String destination, String reason) {
 		log.warn("STOMP {} to {} refused for {} ({})", command, destination, user == null ? "nobody" : user.getName(),
 				reason);
+		audit(user, command, destination, reason);
 		throw new AccessDeniedException(command + " " + destination + " refused");
+	}
+
+	private void audit(Principal user, String command, String destination, String reason) {
+		if (user == null) {
+			return;
+		}
+		try {
+			refusals.refused(user.getName(), command, destination, reason);
+		}
+		catch (RuntimeException ex) {
+			log.warn("STOMP refusal not audited: {}", ex.toString());
+		}
 	}
 
 	private static void checkCsrf(StompHeaderAccessor stomp) {

@@ -38,8 +38,12 @@ class LiveConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	private final Duration heartbeat;
 
-	LiveConfiguration(@Value("${ackline.live.heartbeat:10s}") Duration heartbeat) {
+	private final org.springframework.beans.factory.ObjectProvider<ackline.audit.AuditLog> audit;
+
+	LiveConfiguration(@Value("${ackline.live.heartbeat:10s}") Duration heartbeat,
+			org.springframework.beans.factory.ObjectProvider<ackline.audit.AuditLog> audit) {
 		this.heartbeat = heartbeat;
+		this.audit = audit;
 	}
 
 	@Override
@@ -66,7 +70,15 @@ class LiveConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	@Override
 	public void configureClientInboundChannel(ChannelRegistration registration) {
-		registration.interceptors(new LiveAccess());
+		registration.interceptors(new LiveAccess((user, command, destination, reason) -> {
+			ackline.audit.AuditLog log = audit.getIfAvailable();
+			if (log != null) {
+				java.util.Map<String, Object> detail = new java.util.LinkedHashMap<>();
+				detail.put("command", command);
+				detail.put("reason", reason);
+				log.append(user, "LIVE_" + command + "_REFUSED", "LIVE_STREAM", destination, detail);
+			}
+		}));
 	}
 
 	@Override

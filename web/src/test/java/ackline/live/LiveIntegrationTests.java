@@ -172,6 +172,10 @@ class LiveIntegrationTests {
 			agent.send("/topic/agents", "{\"type\":\"AGENT_STATE\"}");
 			assertThat(agent.closed().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isNotNull();
 		}
+		// refusals are in the access audit (R-EV-5)
+		JsonNode refused = api.get("/api/v1/audit?actor=agent2&action=LIVE_SUBSCRIBE_REFUSED", "auditor1").json();
+		assertThat(refused.valueStream().map(e -> e.get("objectId").asString())).contains("/topic/calls");
+		assertThat(api.get("/api/v1/audit?actor=agent2&action=LIVE_SEND_REFUSED", "auditor1").json().size()).isPositive();
 		assertThat(api.get("/api/v1/live/snapshot?streams=calls", "agent2").status()).isEqualTo(403);
 		assertThat(api.get("/api/v1/live/snapshot?streams=mytasks,me,queues", "agent2").status()).isEqualTo(200);
 		Api.Reply unknown = api.get("/api/v1/live/snapshot?streams=everything", "supervisor1");
