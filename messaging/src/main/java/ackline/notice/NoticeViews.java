@@ -4,7 +4,6 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,13 +88,7 @@ public class NoticeViews {
 	}
 
 	private static Instant instant(Object value) {
-		if (value instanceof Timestamp t) {
-			return t.toInstant();
-		}
-		if (value instanceof OffsetDateTime o) {
-			return o.toInstant();
-		}
-		return (Instant) value;
+		return value == null ? null : ((Timestamp) value).toInstant();
 	}
 
 }

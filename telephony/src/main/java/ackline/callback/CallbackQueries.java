@@ -64,7 +64,7 @@ public class CallbackQueries {
 			view.put("history", jdbc.sql("select at, kind, detail from callback_event where task_id = ? order by seq")
 				.param(id).query().listOfRows().stream().map(r -> {
 					Map<String, Object> e = new LinkedHashMap<>();
-					e.put("at", instant(r.get("at")));
+					e.put("at", Transitions.instant(r.get("at")));
 					e.put("kind", r.get("kind"));
 					e.put("detail", json(r.get("detail")));
 					return e;
@@ -168,8 +168,8 @@ public class CallbackQueries {
 					from callback_task where client_id = ? order by created_at desc, id desc limit ?""")
 				.params(clientId, limit)
 				.query((rs, n) -> new ClientTask(rs.getObject("id", UUID.class), rs.getString("type"),
-						rs.getString("state"), instant(rs.getTimestamp("due_by")), rs.getString("disposition"),
-						rs.getString("agent"), instant(rs.getTimestamp("completed_at"))))
+						rs.getString("state"), Transitions.instant(rs.getTimestamp("due_by")), rs.getString("disposition"),
+						rs.getString("agent"), Transitions.instant(rs.getTimestamp("completed_at"))))
 				.list();
 			List<ClientCall> calls = jdbc.sql("""
 					select c.id, c.task_id, c.agent_id, c.created_at, c.answered_at, c.ended_at, c.outcome,
@@ -182,8 +182,8 @@ public class CallbackQueries {
 					recording.put("state", rs.getString("recording_state"));
 					recording.put("evidenceId", rs.getObject("recording_evidence", UUID.class));
 					return new ClientCall(rs.getObject("id", UUID.class), rs.getObject("task_id", UUID.class),
-							rs.getString("agent_id"), instant(rs.getTimestamp("created_at")),
-							instant(rs.getTimestamp("answered_at")), instant(rs.getTimestamp("ended_at")),
+							rs.getString("agent_id"), Transitions.instant(rs.getTimestamp("created_at")),
+							Transitions.instant(rs.getTimestamp("answered_at")), Transitions.instant(rs.getTimestamp("ended_at")),
 							rs.getString("outcome"), rs.getString("disposition"), recording);
 				})
 				.list();
@@ -338,7 +338,7 @@ public class CallbackQueries {
 		v.put("clientId", r.get("client_id"));
 		v.put("agentId", r.get("agent_id"));
 		v.put("type", r.get("type"));
-		v.put("startedAt", instant(r.get("started_at")));
+		v.put("startedAt", Transitions.instant(r.get("started_at")));
 		v.put("durationSeconds", r.get("duration_seconds"));
 		v.put("outcome", r.get("outcome"));
 		v.put("disposition", r.get("disposition"));
@@ -358,8 +358,8 @@ public class CallbackQueries {
 		v.put("clientName", r.get("client_name"));
 		v.put("phone", r.get("phone"));
 		v.put("priority", r.get("priority"));
-		v.put("earliest", instant(r.get("earliest")));
-		Instant due = instant(r.get("due_by"));
+		v.put("earliest", Transitions.instant(r.get("earliest")));
+		Instant due = Transitions.instant(r.get("due_by"));
 		v.put("dueBy", due);
 		boolean open = TaskState.valueOf((String) r.get("state")).isOpen();
 		v.put("overdue", open && due.isBefore(now));
@@ -371,17 +371,17 @@ public class CallbackQueries {
 		v.put("noticeId", r.get("notice_id"));
 		v.put("attempts", r.get("attempts"));
 		v.put("maxAttempts", r.get("max_attempts"));
-		v.put("nextAttemptAt", open ? instant(r.get("next_attempt_at")) : null);
+		v.put("nextAttemptAt", open ? Transitions.instant(r.get("next_attempt_at")) : null);
 		v.put("disposition", r.get("disposition"));
 		v.put("answers", json(r.get("answers")));
 		v.put("missingAnswers", r.get("missing_answers") == null ? null
 				: List.of(((String) r.get("missing_answers")).split(",")));
 		// the disposition's free text; "notes" on a task's detail are the task's notes (TaskNotes)
 		v.put("dispositionNotes", r.get("notes"));
-		v.put("callBackAt", instant(r.get("call_back_at")));
+		v.put("callBackAt", Transitions.instant(r.get("call_back_at")));
 		v.put("failureReason", r.get("failure_reason"));
-		v.put("createdAt", instant(r.get("created_at")));
-		v.put("completedAt", instant(r.get("completed_at")));
+		v.put("createdAt", Transitions.instant(r.get("created_at")));
+		v.put("completedAt", Transitions.instant(r.get("completed_at")));
 		v.values().removeIf(java.util.Objects::isNull);
 		return v;
 	}
@@ -402,19 +402,19 @@ public class CallbackQueries {
 		v.put("hangupCauseText", c.get("hangup_cause_text"));
 		v.put("failure", c.get("failure"));
 		v.put("digits", c.get("digits"));
-		v.put("createdAt", instant(c.get("created_at")));
-		v.put("ringingAt", instant(c.get("ringing_at")));
-		v.put("answeredAt", instant(c.get("answered_at")));
-		v.put("endedAt", instant(c.get("ended_at")));
-		Instant answered = instant(c.get("answered_at"));
-		Instant ended = instant(c.get("ended_at"));
+		v.put("createdAt", Transitions.instant(c.get("created_at")));
+		v.put("ringingAt", Transitions.instant(c.get("ringing_at")));
+		v.put("answeredAt", Transitions.instant(c.get("answered_at")));
+		v.put("endedAt", Transitions.instant(c.get("ended_at")));
+		Instant answered = Transitions.instant(c.get("answered_at"));
+		Instant ended = Transitions.instant(c.get("ended_at"));
 		if (answered != null && ended != null) {
 			v.put("talkSeconds", java.time.Duration.between(answered, ended).toSeconds());
 		}
 		Map<String, Object> recording = new LinkedHashMap<>();
 		recording.put("state", c.get("recording_state"));
 		recording.put("file", c.get("recording_file"));
-		recording.put("startedAt", instant(c.get("recording_started")));
+		recording.put("startedAt", Transitions.instant(c.get("recording_started")));
 		recording.put("evidenceId", c.get("recording_evidence"));
 		recording.put("sha256", c.get("recording_sha256"));
 		recording.put("bytes", c.get("recording_bytes"));
@@ -424,7 +424,7 @@ public class CallbackQueries {
 				select kind, name, leg, channel, unique_id, at, detail from call_event where call_id = ? order by seq""")
 			.param(id).query().listOfRows().stream().map(e -> {
 				Map<String, Object> ev = new LinkedHashMap<>();
-				ev.put("at", instant(e.get("at")));
+				ev.put("at", Transitions.instant(e.get("at")));
 				ev.put("kind", e.get("kind"));
 				ev.put("name", e.get("name"));
 				ev.put("leg", e.get("leg"));
@@ -436,10 +436,6 @@ public class CallbackQueries {
 			}).toList());
 		v.values().removeIf(java.util.Objects::isNull);
 		return v;
-	}
-
-	private static Instant instant(Object o) {
-		return o == null ? null : ((Timestamp) o).toInstant();
 	}
 
 	private static Object json(Object pg) {

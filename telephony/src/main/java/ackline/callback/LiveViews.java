@@ -3,7 +3,6 @@ package ackline.callback;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,8 +45,8 @@ public class LiveViews {
 		view.put("reason", row.get("reason"));
 		view.put("mode", row.get("mode"));
 		view.put("team", row.get("team"));
-		view.put("since", instant(row.get("since")));
-		view.put("wrapUpUntil", instant(row.get("wrap_up_until")));
+		view.put("since", Transitions.instant(row.get("since")));
+		view.put("wrapUpUntil", Transitions.instant(row.get("wrap_up_until")));
 		view.put("taskId", row.get("current_task"));
 		view.put("callId", row.get("current_call"));
 		return view;
@@ -83,7 +82,7 @@ public class LiveViews {
 
 	private Map<String, Object> taskView(Map<String, Object> row) {
 		Map<String, Object> view = new LinkedHashMap<>();
-		Instant due = instant(row.get("due_by"));
+		Instant due = Transitions.instant(row.get("due_by"));
 		view.put("taskId", row.get("id"));
 		view.put("type", row.get("type"));
 		view.put("clientId", row.get("client_id"));
@@ -94,13 +93,13 @@ public class LiveViews {
 		view.put("priority", row.get("priority"));
 		view.put("dueBy", due);
 		view.put("overdue", due != null && due.isBefore(clock.instant())
-				&& !List.of("DONE", "FAILED", "CANCELLED").contains(row.get("state")));
+				&& TaskState.valueOf((String) row.get("state")).isOpen());
 		view.put("attempts", row.get("attempts"));
 		view.put("maxAttempts", row.get("max_attempts"));
-		view.put("nextAttemptAt", instant(row.get("next_attempt_at")));
+		view.put("nextAttemptAt", Transitions.instant(row.get("next_attempt_at")));
 		view.put("disposition", row.get("disposition"));
 		view.put("reason", row.get("failure_reason"));
-		view.put("updatedAt", instant(row.get("updated_at")));
+		view.put("updatedAt", Transitions.instant(row.get("updated_at")));
 		return view;
 	}
 
@@ -151,10 +150,10 @@ public class LiveViews {
 		view.put("state", row.get("state"));
 		view.put("outcome", row.get("outcome"));
 		view.put("hangupCause", row.get("hangup_cause_text"));
-		view.put("startedAt", instant(row.get("created_at")));
-		view.put("ringingAt", instant(row.get("ringing_at")));
-		view.put("answeredAt", instant(row.get("answered_at")));
-		view.put("endedAt", instant(row.get("ended_at")));
+		view.put("startedAt", Transitions.instant(row.get("created_at")));
+		view.put("ringingAt", Transitions.instant(row.get("ringing_at")));
+		view.put("answeredAt", Transitions.instant(row.get("answered_at")));
+		view.put("endedAt", Transitions.instant(row.get("ended_at")));
 		Map<String, Object> recording = new LinkedHashMap<>();
 		recording.put("state", row.get("recording_state"));
 		recording.put("recording", row.get("recording_started") != null && row.get("ended_at") == null);
@@ -189,16 +188,6 @@ public class LiveViews {
 		view.put("callsInProgress", jdbc.sql("select count(*) from call where state <> 'ENDED'").query(Long.class).single());
 		view.put("agents", agents);
 		return view;
-	}
-
-	static Instant instant(Object value) {
-		if (value instanceof Timestamp t) {
-			return t.toInstant();
-		}
-		if (value instanceof OffsetDateTime o) {
-			return o.toInstant();
-		}
-		return (Instant) value;
 	}
 
 }

@@ -62,6 +62,17 @@ class ApiProblems extends ResponseEntityExceptionHandler {
 		return problem;
 	}
 
+	/**
+	 * A problem whose detail is the message {@code keyPrefix + code} in the caller's language (the English reason when
+	 * the bundle has none), with the stable {@code code} for machines.
+	 */
+	private ProblemDetail coded(HttpStatus status, String type, String keyPrefix, String code, String reason,
+			Locale locale) {
+		ProblemDetail problem = problem(status, type, messages.getMessage(keyPrefix + code, null, reason, locale), locale);
+		problem.setProperty("code", code);
+		return problem;
+	}
+
 	@ExceptionHandler(NoticeNotFound.class)
 	ProblemDetail notFound(NoticeNotFound ex) {
 		Locale locale = LocaleContextHolder.getLocale();
@@ -78,9 +89,7 @@ class ApiProblems extends ResponseEntityExceptionHandler {
 	@ExceptionHandler(CallbackConflict.class)
 	ProblemDetail conflict(CallbackConflict ex) {
 		Locale locale = LocaleContextHolder.getLocale();
-		ProblemDetail problem = problem(HttpStatus.CONFLICT, "conflict",
-				messages.getMessage("conflict." + ex.code(), null, ex.getMessage(), locale), locale);
-		problem.setProperty("code", ex.code());
+		ProblemDetail problem = coded(HttpStatus.CONFLICT, "conflict", "conflict.", ex.code(), ex.getMessage(), locale);
 		problem.setProperty("reason", ex.getMessage());
 		return problem;
 	}
@@ -88,10 +97,7 @@ class ApiProblems extends ResponseEntityExceptionHandler {
 	@ExceptionHandler(AccessRefused.class)
 	ProblemDetail refused(AccessRefused ex) {
 		Locale locale = LocaleContextHolder.getLocale();
-		ProblemDetail problem = problem(HttpStatus.FORBIDDEN, "forbidden",
-				messages.getMessage("forbidden." + ex.code(), null, ex.getMessage(), locale), locale);
-		problem.setProperty("code", ex.code());
-		return problem;
+		return coded(HttpStatus.FORBIDDEN, "forbidden", "forbidden.", ex.code(), ex.getMessage(), locale);
 	}
 
 	@ExceptionHandler(ExportNotFound.class)
@@ -148,9 +154,8 @@ class ApiProblems extends ResponseEntityExceptionHandler {
 	@ExceptionHandler(EvidenceRefused.class)
 	ProblemDetail evidenceRefused(EvidenceRefused ex) {
 		Locale locale = LocaleContextHolder.getLocale();
-		ProblemDetail problem = problem(HttpStatus.CONFLICT, "evidence-refused",
-				messages.getMessage("conflict." + ex.code(), null, ex.getMessage(), locale), locale);
-		problem.setProperty("code", ex.code());
+		ProblemDetail problem = coded(HttpStatus.CONFLICT, "evidence-refused", "conflict.", ex.code(), ex.getMessage(),
+				locale);
 		problem.setProperty("evidenceId", ex.id());
 		return problem;
 	}

@@ -57,21 +57,15 @@ class DialerIntegrationTests {
 
 	static final int agiPort = ChildApp.freePort();
 
-	static final SimulatedPbx pbx = new SimulatedPbx(SimulatedPbx.Settings.defaults()
-		.withClientAnswerDelay(Duration.ofMillis(300))
-		.withAgentAnswerDelay(Duration.ofMillis(100))
-		.withPromptDuration(Duration.ofMillis(100))).start(amiPort, spool);
+	static final SimulatedPbx pbx = CallbackFixture.quickPbx(amiPort, spool);
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
 		TestServices.register(registry, twilio::baseUrl);
 		CallbackFixture.registerPbx(registry, amiPort, agiPort, spool);
-		registry.add("ackline.callbacks.recordings-interval", () -> "200ms");
+		CallbackFixture.registerQuickDialer(registry);
 		registry.add("ackline.callbacks.reconcile-interval", () -> "1s");
 		registry.add("ackline.callbacks.progressive-interval", () -> "500ms");
-		registry.add("ackline.callbacks.agent-ring-timeout", () -> "2s");
-		registry.add("ackline.callbacks.client-ring-timeout", () -> "2s");
-		registry.add("ackline.callbacks.per-client-daily-cap", () -> "100");
 		registry.add("ackline.callbacks.types.QUALITY_SAMPLE.max-attempts", () -> "2");
 		registry.add("ackline.callbacks.types.QUALITY_SAMPLE.retry-interval", () -> "0s");
 		registry.add("ackline.ivr.digit-timeout", () -> "1s");

@@ -59,19 +59,13 @@ class QualityIntegrationTests {
 
 	static final int agiPort = ChildApp.freePort();
 
-	static final SimulatedPbx pbx = new SimulatedPbx(SimulatedPbx.Settings.defaults()
-		.withClientAnswerDelay(Duration.ofMillis(300))
-		.withAgentAnswerDelay(Duration.ofMillis(100))
-		.withPromptDuration(Duration.ofMillis(100))).start(amiPort, spool);
+	static final SimulatedPbx pbx = CallbackFixture.quickPbx(amiPort, spool);
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
 		TestServices.register(registry, twilio::baseUrl);
 		CallbackFixture.registerPbx(registry, amiPort, agiPort, spool);
-		registry.add("ackline.callbacks.recordings-interval", () -> "200ms");
-		registry.add("ackline.callbacks.agent-ring-timeout", () -> "2s");
-		registry.add("ackline.callbacks.client-ring-timeout", () -> "2s");
-		registry.add("ackline.callbacks.per-client-daily-cap", () -> "100");
+		CallbackFixture.registerQuickDialer(registry);
 	}
 
 	/** Every event published, and whether a transaction was active when it was. */

@@ -55,6 +55,22 @@ public final class CallbackFixture {
 	}
 
 	/** A temporary directory for the PBX's recordings. */
+	/** The simulated PBX as the dialer's integration tests use it: clients answer after 300 ms, agents after 100 ms. */
+	public static ackline.pbx.SimulatedPbx quickPbx(int amiPort, Path spool) {
+		return new ackline.pbx.SimulatedPbx(ackline.pbx.SimulatedPbx.Settings.defaults()
+			.withClientAnswerDelay(java.time.Duration.ofMillis(300))
+			.withAgentAnswerDelay(java.time.Duration.ofMillis(100))
+			.withPromptDuration(java.time.Duration.ofMillis(100))).start(amiPort, spool);
+	}
+
+	/** The dialer's timings shortened for tests (recordings, ring time-outs), and no daily cap in the way. */
+	public static void registerQuickDialer(DynamicPropertyRegistry registry) {
+		registry.add("ackline.callbacks.recordings-interval", () -> "200ms");
+		registry.add("ackline.callbacks.agent-ring-timeout", () -> "2s");
+		registry.add("ackline.callbacks.client-ring-timeout", () -> "2s");
+		registry.add("ackline.callbacks.per-client-daily-cap", () -> "100");
+	}
+
 	public static Path spool() {
 		try {
 			return Files.createTempDirectory("ackline-spool");
